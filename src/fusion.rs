@@ -1,0 +1,11 @@
+//! Decision fusion at the CC: k-out-of-n voting with the paper's kappa
+//! (eqs. 47-53), OR/AND/majority, Chair-Varshney weighting, and per-node
+//! thresholds chosen so that the *fused* false-alarm rate meets a target.
+
+mod chair_varshney;
+mod design;
+mod voting;
+
+pub use chair_varshney::ChairVarshney;
+pub use design::{node_pfa_for_fused, paper_kappa_design};
+pub use voting::{VotingRule, error_probability, k_of_n_probability, paper_kappa};
