@@ -37,6 +37,9 @@
 //! - [`analytic`]: detection probability three ways: as printed, corrected, exact.
 //! - [`special`]: Marcum Q, gamma tails, sums of exponentials, binomial tails.
 //! - [`stats`]: confidence intervals for empirical rates.
+//! - [`mc`]: deterministic parallel Monte Carlo counting.
+//! - [`reference`]: per-drop evaluation with the fusion named explicitly, the
+//!   oracle for the engine.
 //!
 //! Everything here is plain data and pure functions: no global state, and every
 //! random draw takes the caller's RNG. The simulator (actors, links, engine)
@@ -53,9 +56,11 @@ pub mod analytic;
 pub mod detect;
 pub mod fusion;
 pub mod linalg;
+pub mod mc;
 pub mod params;
 pub mod power;
 pub mod radio;
+pub mod reference;
 pub mod rng;
 pub mod special;
 pub mod stats;

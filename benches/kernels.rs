@@ -1,0 +1,36 @@
+//! Hot paths of a sample-level evaluation at the paper's sizes
+//! (M = 16, N0 = N1 = 20, K = 8, R = 10, L = 30): drawing a frame, the
+//! centralized GLRT, a local statistic, the LP P2, the closed-form max-p0.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use iaps::detect::{LocalDetector, LocalFilter, glrt};
+use iaps::params::Params;
+use iaps::power::{Policy, allocate};
+use iaps::radio::{Frame, Scene, TargetModel};
+use iaps::rng::{STREAM_TEST, stream};
+use std::hint::black_box;
+
+fn kernels(c: &mut Criterion) {
+    let p = Params::paper();
+    let scene = Scene::draw(&p, &mut stream(1, &[STREAM_TEST])).unwrap();
+    let problem = scene.power_problem(&p);
+    let alloc = allocate(&problem, Policy::Lp).unwrap();
+    let w = scene.precoder(&alloc.p);
+    let (l, noise) = (p.system.frame_symbols, p.noise.sensing_w);
+    let mut rng = stream(2, &[STREAM_TEST]);
+
+    c.bench_function("frame_draw_r10", |b| {
+        b.iter(|| Frame::draw(&scene, &w, l, Some(TargetModel::Swerling1), noise, &mut rng))
+    });
+    let f = Frame::draw(&scene, &w, l, Some(TargetModel::Swerling1), noise, &mut rng);
+    let obs: Vec<(usize, &_)> = f.z.iter().enumerate().collect();
+    c.bench_function("glrt_r10", |b| b.iter(|| glrt(&scene, &f.x, &f.u, black_box(&obs), noise)));
+    let det = LocalDetector::new(&scene, 1, &w, noise, LocalFilter::Whitened);
+    c.bench_function("local_statistic", |b| b.iter(|| det.statistic(black_box(&f.z[1]), &f.x, &f.u)));
+    c.bench_function("power_lp", |b| b.iter(|| allocate(black_box(&problem), Policy::Lp)));
+    c.bench_function("power_max_p0", |b| b.iter(|| allocate(black_box(&problem), Policy::MaxP0)));
+    c.bench_function("scene_draw", |b| b.iter(|| Scene::draw(&p, &mut rng)));
+}
+
+criterion_group!(benches, kernels);
+criterion_main!(benches);

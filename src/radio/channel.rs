@@ -1,0 +1,20 @@
+//! Rayleigh channels with path loss: users' h_k and the BS-RAP direct paths G_r.
+
+use crate::linalg::{CMat, cn_matrix};
+use rand::Rng;
+
+/// `H = [h_1, ..., h_K]` (M x K), `h_k = sqrt(m_k) CN(0, I_M)` with `m_k` the path
+/// gain at distance `dist_m[k]` (paper Sec. V).
+pub fn user_channels<R: Rng + ?Sized>(rng: &mut R, m: usize, gains: &[f64]) -> CMat {
+    let mut h = cn_matrix(rng, m, gains.len(), 1.0);
+    for (k, &g) in gains.iter().enumerate() {
+        h.column_mut(k).scale_mut(g.sqrt());
+    }
+    h
+}
+
+/// The target-free BS-to-RAP channel `G_r` (N1 x M) of eq. (7): the same
+/// Rayleigh-with-path-loss model as the users' channels (paper Sec. V).
+pub fn direct_channel<R: Rng + ?Sized>(rng: &mut R, n1: usize, m: usize, gain: f64) -> CMat {
+    cn_matrix(rng, n1, m, gain)
+}

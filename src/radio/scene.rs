@@ -1,0 +1,111 @@
+//! One drop: positions, channels, steering vectors, echo strengths and beams.
+
+use super::{Layout, GeometryError, direct_channel, path_gain, rzf, sin_angle, steering, user_channels, zf_sensing};
+use crate::linalg::{C64, CMat, CVec};
+use crate::params::{Params, SensingScale};
+use crate::power::PowerProblem;
+use nalgebra::DVector;
+use rand::Rng;
+
+/// Everything about one drop that stays fixed across its frames.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    /// Node positions.
+    pub layout: Layout,
+    /// `H = [h_1..h_K]`, M x K.
+    pub h: CMat,
+    /// `G_r` (N1 x M) for RAP r at index r - 1, eq. (7).
+    pub g: Vec<CMat>,
+    /// Transmit steering vector `a(theta)` towards the target, eq. (5).
+    pub a: CVec,
+    /// Receive steering vector of node r towards the target: `b0(theta)` for the
+    /// BS (eq. 6), `b1(phi_r)` for RAP r (eq. 9).
+    pub b: Vec<CVec>,
+    /// `E|alpha_r|^2` for node r, eq. (8) or the bistatic radar equation.
+    pub alpha_var: Vec<f64>,
+    /// Unit-norm beams `W~ = [w~_0, w~_1..w~_K]`, M x (K+1); column 0 senses.
+    pub beams: CMat,
+}
+
+impl Scene {
+    /// Draws a drop: layout, then user channels, then one direct channel per RAP,
+    /// all from `rng` in that order.
+    pub fn draw<R: Rng + ?Sized>(p: &Params, rng: &mut R) -> Result<Scene, GeometryError> {
+        let s = &p.system;
+        let g = &p.geometry;
+        let layout = Layout::draw(g, s.users, s.raps, rng)?;
+        let dmin = g.min_distance_m.max(1.0);
+        let dist = |q: [f64; 2], t: [f64; 2]| (q[0] - t[0]).hypot(q[1] - t[1]);
+        let user_gain: Vec<f64> = layout.users.iter().map(|&u| path_gain(dist(layout.bs, u), dmin)).collect();
+        let h = user_channels(rng, s.tx_antennas, &user_gain);
+        let g_r: Vec<CMat> = layout
+            .raps
+            .iter()
+            .map(|&r| direct_channel(rng, s.rap_antennas, s.tx_antennas, path_gain(dist(layout.bs, r), dmin)))
+            .collect();
+        let axis = g.array_axis_rad;
+        let a = steering(s.tx_antennas, s.spacing, sin_angle(layout.bs, layout.target, axis));
+        let b: Vec<CVec> = (0..p.nodes())
+            .map(|r| steering(p.rx_antennas(r), s.spacing, sin_angle(layout.node(r), layout.target, axis)))
+            .collect();
+        let d_tx = dist(layout.bs, layout.target).max(dmin);
+        let alpha_var = (0..p.nodes())
+            .map(|r| match p.sensing.scale {
+                SensingScale::Paper { rcs_var } => rcs_var,
+                SensingScale::Bistatic { rcs_m2, carrier_hz } => {
+                    let lambda = 299_792_458.0 / carrier_hz;
+                    let d_rx = dist(layout.node(r), layout.target).max(dmin);
+                    lambda * lambda * rcs_m2
+                        / ((4.0 * std::f64::consts::PI).powi(3) * d_tx * d_tx * d_rx * d_rx)
+                }
+            })
+            .collect();
+        let users = rzf(&h, p.rzf_lambda());
+        let w0 = zf_sensing(&h, &a);
+        let mut beams = CMat::zeros(s.tx_antennas, s.users + 1);
+        beams.set_column(0, &w0);
+        beams.columns_mut(1, s.users).copy_from(&users);
+        Ok(Scene { layout, h, g: g_r, a, b, alpha_var, beams })
+    }
+
+    /// Number of sensing nodes R + 1.
+    pub fn nodes(&self) -> usize {
+        self.b.len()
+    }
+
+    /// The drop's power allocation problem (gains of eq. 3 and eq. 32).
+    pub fn power_problem(&self, p: &Params) -> PowerProblem {
+        PowerProblem::from_beams(
+            &self.h,
+            &self.beams,
+            &self.a,
+            p.noise.comm_w,
+            p.power.sinr,
+            p.power.pmax_w,
+            p.sensing.sensing_symbol,
+        )
+    }
+
+    /// The precoder `W = [sqrt(p0) w~_0, ..., sqrt(pK) w~_K]`, eq. (1).
+    pub fn precoder(&self, powers: &DVector<f64>) -> CMat {
+        let mut w = self.beams.clone();
+        for (j, mut col) in w.column_iter_mut().enumerate() {
+            col.scale_mut(powers[j].max(0.0).sqrt());
+        }
+        w
+    }
+
+    /// `a^H W W^H a`: the transmit power that reaches the target direction per symbol.
+    pub fn target_power(&self, w: &CMat) -> f64 {
+        let v = w.adjoint() * &self.a;
+        v.norm_squared()
+    }
+
+    /// Interference-plus-noise covariance at RAP r (1-based), `Q_r + sigma^2 I` with
+    /// `Q_r = G_r W W^H G_r^H` (eq. 37).
+    pub fn interference_covariance(&self, r: usize, w: &CMat, noise_w: f64) -> CMat {
+        let gw = &self.g[r - 1] * w;
+        let n = gw.nrows();
+        gw.clone() * gw.adjoint() + CMat::identity(n, n) * C64::new(noise_w, 0.0)
+    }
+}
