@@ -11,7 +11,7 @@ mod quadrature;
 mod sums;
 
 pub use binomial::{binomial_sf, poisson_binomial_pmf, poisson_binomial_sf};
-pub use gamma::{gamma_isf_int, gamma_sf_int};
+pub use gamma::{gamma_isf_int, gamma_sf_int, ln_gamma_sf_int};
 pub use marcum::marcum_q;
 pub use quadrature::GammaQuadrature;
 pub use sums::sum_exp_sf;
