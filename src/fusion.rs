@@ -6,6 +6,6 @@ mod chair_varshney;
 mod design;
 mod voting;
 
-pub use chair_varshney::ChairVarshney;
+pub use chair_varshney::{ChairVarshney, MAX_STATES, MERGE_TOL, P_MAX, P_MIN, PRUNE_PROB};
 pub use design::{node_pfa_for_fused, paper_kappa_design};
 pub use voting::{VotingRule, error_probability, k_of_n_probability, paper_kappa};
