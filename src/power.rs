@@ -12,6 +12,6 @@ mod lp;
 mod problem;
 
 pub use algorithm1::algorithm1;
-pub use closed_form::{max_p0, min_power, min_power_given_p0};
+pub use closed_form::{max_p0, min_power, min_power_given_p0, p2_vertex, perron_root};
 pub use lp::{lp_max_target_gain, lp_min_power_given_p0};
-pub use problem::{Allocation, Infeasible, Policy, PowerProblem, allocate};
+pub use problem::{Allocation, Infeasible, Policy, PowerProblem, SinrSystem, allocate};
