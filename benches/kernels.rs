@@ -24,11 +24,19 @@ fn kernels(c: &mut Criterion) {
     });
     let f = Frame::draw(&scene, &w, l, Some(TargetModel::Swerling1), noise, &mut rng);
     let obs: Vec<(usize, &_)> = f.z.iter().enumerate().collect();
-    c.bench_function("glrt_r10", |b| b.iter(|| glrt(&scene, &f.x, &f.u, black_box(&obs), noise)));
+    c.bench_function("glrt_r10", |b| {
+        b.iter(|| glrt(&scene, &f.x, &f.u, black_box(&obs), noise))
+    });
     let det = LocalDetector::new(&scene, 1, &w, noise, LocalFilter::Whitened);
-    c.bench_function("local_statistic", |b| b.iter(|| det.statistic(black_box(&f.z[1]), &f.x, &f.u)));
-    c.bench_function("power_lp", |b| b.iter(|| allocate(black_box(&problem), Policy::Lp)));
-    c.bench_function("power_max_p0", |b| b.iter(|| allocate(black_box(&problem), Policy::MaxP0)));
+    c.bench_function("local_statistic", |b| {
+        b.iter(|| det.statistic(black_box(&f.z[1]), &f.x, &f.u))
+    });
+    c.bench_function("power_lp", |b| {
+        b.iter(|| allocate(black_box(&problem), Policy::Lp))
+    });
+    c.bench_function("power_max_p0", |b| {
+        b.iter(|| allocate(black_box(&problem), Policy::MaxP0))
+    });
     c.bench_function("scene_draw", |b| b.iter(|| Scene::draw(&p, &mut rng)));
 }
 

@@ -65,10 +65,22 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn default_schemes() -> Vec<Scheme> {
-    let s = |label: &str, nodes, s0, policy, fusion| Scheme { label: label.into(), nodes, sensing_symbol: s0, policy, fusion };
+    let s = |label: &str, nodes, s0, policy, fusion| Scheme {
+        label: label.into(),
+        nodes,
+        sensing_symbol: s0,
+        policy,
+        fusion,
+    };
     let c = Fusion::Centralized;
-    let or = Fusion::Voting { rule: VotingRule::PaperKappa, fused_pfa: false };
-    let or_fused = Fusion::Voting { rule: VotingRule::PaperKappa, fused_pfa: true };
+    let or = Fusion::Voting {
+        rule: VotingRule::PaperKappa,
+        fused_pfa: false,
+    };
+    let or_fused = Fusion::Voting {
+        rule: VotingRule::PaperKappa,
+        fused_pfa: true,
+    };
     vec![
         s("IAPS with s0", NodeSet::All, true, Policy::Lp, c),
         s("passive with s0", NodeSet::Raps, true, Policy::Lp, c),
@@ -77,14 +89,28 @@ fn default_schemes() -> Vec<Scheme> {
         s("passive w/o s0", NodeSet::Raps, false, Policy::Lp, c),
         s("active w/o s0", NodeSet::Bs, false, Policy::Lp, c),
         s("min P_total", NodeSet::All, false, Policy::MinPower, c),
-        s("IAPS voting, node Pfa", NodeSet::All, true, Policy::MaxP0, or),
-        s("IAPS voting, fused Pfa", NodeSet::All, true, Policy::MaxP0, or_fused),
+        s(
+            "IAPS voting, node Pfa",
+            NodeSet::All,
+            true,
+            Policy::MaxP0,
+            or,
+        ),
+        s(
+            "IAPS voting, fused Pfa",
+            NodeSet::All,
+            true,
+            Policy::MaxP0,
+            or_fused,
+        ),
     ]
 }
 
 fn run_default(a: &RunArgs) -> Result<()> {
     let mut p = Params::paper();
-    p.sensing.scale = SensingScale::Paper { rcs_var: db_to_lin(a.rcs_db) };
+    p.sensing.scale = SensingScale::Paper {
+        rcs_var: db_to_lin(a.rcs_db),
+    };
     p.power.pmax_w = dbm_to_w(a.pmax_dbm);
     p.noise.sensing_w = dbm_to_w(a.sensing_dbm);
     p.sensing.pfa = a.pfa;
@@ -96,7 +122,11 @@ fn run_default(a: &RunArgs) -> Result<()> {
         bail!("--drops must be >= 1");
     }
     let schemes = default_schemes();
-    let threads = if a.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { a.threads };
+    let threads = if a.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        a.threads
+    };
     let started = std::time::Instant::now();
     let per_drop = run_drops(&p, &schemes, a, threads)?;
     let mut total = vec![Tally::default(); schemes.len()];
@@ -113,10 +143,20 @@ fn run_default(a: &RunArgs) -> Result<()> {
         a.sensing_dbm,
         a.pfa
     );
-    println!("{} drops x {} target + {} target-free frames, seed {}, sample level\n", a.drops, a.frames, a.frames, a.seed);
+    println!(
+        "{} drops x {} target + {} target-free frames, seed {}, sample level\n",
+        a.drops, a.frames, a.frames, a.seed
+    );
     println!(
         "{:<24} {:>8} {:>22} {:>10} {:>9} {:>9} {:>9} {:>10}",
-        "scheme", "feasible", "Pd sim [95% CI]", "Pfa sim", "Pd paper", "Pd corr.", "Pd exact", "Pfa exact"
+        "scheme",
+        "feasible",
+        "Pd sim [95% CI]",
+        "Pfa sim",
+        "Pd paper",
+        "Pd corr.",
+        "Pd exact",
+        "Pfa exact"
     );
     for (s, t) in schemes.iter().zip(&total) {
         let ci = wilson(t.detections, t.target_frames, 0.95);
@@ -136,14 +176,22 @@ fn run_default(a: &RunArgs) -> Result<()> {
             t.mean(t.pfa_exact)
         );
     }
-    eprintln!("\n{:.1} s on {threads} thread(s)", started.elapsed().as_secs_f64());
+    eprintln!(
+        "\n{:.1} s on {threads} thread(s)",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 /// Drops spread over worker threads; results stream to this thread over a
 /// crossbeam channel and are put back in drop order, so output is independent
 /// of the thread count.
-fn run_drops(p: &Params, schemes: &[Scheme], a: &RunArgs, threads: usize) -> Result<Vec<Vec<Tally>>> {
+fn run_drops(
+    p: &Params,
+    schemes: &[Scheme],
+    a: &RunArgs,
+    threads: usize,
+) -> Result<Vec<Vec<Tally>>> {
     let (tx, rx) = crossbeam_channel::unbounded();
     let mut slots: Vec<Option<Vec<Tally>>> = vec![None; a.drops as usize];
     std::thread::scope(|s| -> Result<()> {
@@ -166,5 +214,8 @@ fn run_drops(p: &Params, schemes: &[Scheme], a: &RunArgs, threads: usize) -> Res
         }
         Ok(())
     })?;
-    Ok(slots.into_iter().map(|s| s.expect("every drop reported")).collect())
+    Ok(slots
+        .into_iter()
+        .map(|s| s.expect("every drop reported"))
+        .collect())
 }

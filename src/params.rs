@@ -4,8 +4,8 @@
 //! layer converts dBm and dB. Defaults follow the paper's Sec. V where it gives
 //! a value and `../shared/model-notes.md` where it does not.
 
-use crate::power::Policy;
 use crate::detect::LocalFilter;
+use crate::power::Policy;
 use crate::radio::TargetModel;
 use serde::{Deserialize, Serialize};
 
@@ -209,9 +209,9 @@ impl Params {
 
     /// The RZF lambda in force.
     pub fn rzf_lambda(&self) -> f64 {
-        self.power.rzf_lambda.unwrap_or(
-            self.system.users as f64 * self.noise.comm_w / self.power.pmax_w,
-        )
+        self.power
+            .rzf_lambda
+            .unwrap_or(self.system.users as f64 * self.noise.comm_w / self.power.pmax_w)
     }
 
     /// Checks every range; returns all violations, not just the first.
@@ -227,20 +227,55 @@ impl Params {
             }
         };
         let s = &self.system;
-        need(s.tx_antennas >= 1, "system.tx_antennas", s.tx_antennas.to_string(), "must be >= 1");
-        need(s.bs_rx_antennas >= 1, "system.bs_rx_antennas", s.bs_rx_antennas.to_string(), "must be >= 1");
-        need(s.rap_antennas >= 1, "system.rap_antennas", s.rap_antennas.to_string(), "must be >= 1");
+        need(
+            s.tx_antennas >= 1,
+            "system.tx_antennas",
+            s.tx_antennas.to_string(),
+            "must be >= 1",
+        );
+        need(
+            s.bs_rx_antennas >= 1,
+            "system.bs_rx_antennas",
+            s.bs_rx_antennas.to_string(),
+            "must be >= 1",
+        );
+        need(
+            s.rap_antennas >= 1,
+            "system.rap_antennas",
+            s.rap_antennas.to_string(),
+            "must be >= 1",
+        );
         need(
             s.users >= 1 && s.users <= s.tx_antennas,
             "system.users",
             s.users.to_string(),
             &format!("must be in 1..={} (K <= M, paper Sec. II-A)", s.tx_antennas),
         );
-        need(s.raps <= 1024, "system.raps", s.raps.to_string(), "must be in 0..=1024");
-        need(s.frame_symbols >= 1, "system.frame_symbols", s.frame_symbols.to_string(), "must be >= 1");
-        need(s.spacing > 0.0 && s.spacing.is_finite(), "system.spacing", s.spacing.to_string(), "must be > 0 (wavelengths)");
+        need(
+            s.raps <= 1024,
+            "system.raps",
+            s.raps.to_string(),
+            "must be in 0..=1024",
+        );
+        need(
+            s.frame_symbols >= 1,
+            "system.frame_symbols",
+            s.frame_symbols.to_string(),
+            "must be >= 1",
+        );
+        need(
+            s.spacing > 0.0 && s.spacing.is_finite(),
+            "system.spacing",
+            s.spacing.to_string(),
+            "must be > 0 (wavelengths)",
+        );
         let g = &self.geometry;
-        need(g.region_m > 0.0 && g.region_m.is_finite(), "geometry.region_m", g.region_m.to_string(), "must be > 0");
+        need(
+            g.region_m > 0.0 && g.region_m.is_finite(),
+            "geometry.region_m",
+            g.region_m.to_string(),
+            "must be > 0",
+        );
         need(
             g.min_distance_m >= 0.0 && g.min_distance_m < g.region_m / 2.0,
             "geometry.min_distance_m",
@@ -248,29 +283,77 @@ impl Params {
             "must be in [0, region_m / 2)",
         );
         if let Some(r) = &g.raps {
-            need(r.len() == s.raps, "geometry.raps", format!("{} positions", r.len()), &format!("must list system.raps = {} positions", s.raps));
+            need(
+                r.len() == s.raps,
+                "geometry.raps",
+                format!("{} positions", r.len()),
+                &format!("must list system.raps = {} positions", s.raps),
+            );
         }
         if let Some(u) = &g.users {
-            need(u.len() == s.users, "geometry.users", format!("{} positions", u.len()), &format!("must list system.users = {} positions", s.users));
+            need(
+                u.len() == s.users,
+                "geometry.users",
+                format!("{} positions", u.len()),
+                &format!("must list system.users = {} positions", s.users),
+            );
         }
         let p = &self.power;
-        need(p.pmax_w > 0.0 && p.pmax_w.is_finite(), "power.pmax", p.pmax_w.to_string(), "must be > 0 W");
-        need(p.sinr > 0.0 && p.sinr.is_finite(), "power.sinr", p.sinr.to_string(), "must be > 0 (linear)");
+        need(
+            p.pmax_w > 0.0 && p.pmax_w.is_finite(),
+            "power.pmax",
+            p.pmax_w.to_string(),
+            "must be > 0 W",
+        );
+        need(
+            p.sinr > 0.0 && p.sinr.is_finite(),
+            "power.sinr",
+            p.sinr.to_string(),
+            "must be > 0 (linear)",
+        );
         if let Policy::Algorithm1 { step_w } = p.policy {
-            need(step_w > 0.0 && step_w < p.pmax_w, "power.step", step_w.to_string(), "must be in (0, pmax) W");
+            need(
+                step_w > 0.0 && step_w < p.pmax_w,
+                "power.step",
+                step_w.to_string(),
+                "must be in (0, pmax) W",
+            );
         }
         if let Some(l) = p.rzf_lambda {
-            need(l >= 0.0 && l.is_finite(), "power.rzf_lambda", l.to_string(), "must be >= 0");
+            need(
+                l >= 0.0 && l.is_finite(),
+                "power.rzf_lambda",
+                l.to_string(),
+                "must be >= 0",
+            );
         }
         let se = &self.sensing;
-        need(se.pfa > 0.0 && se.pfa < 1.0, "sensing.pfa", se.pfa.to_string(), "must be in (0, 1)");
+        need(
+            se.pfa > 0.0 && se.pfa < 1.0,
+            "sensing.pfa",
+            se.pfa.to_string(),
+            "must be in (0, 1)",
+        );
         match se.scale {
-            SensingScale::Paper { rcs_var } => {
-                need(rcs_var >= 0.0 && rcs_var.is_finite(), "sensing.rcs", rcs_var.to_string(), "must be >= 0 (linear)")
-            }
+            SensingScale::Paper { rcs_var } => need(
+                rcs_var >= 0.0 && rcs_var.is_finite(),
+                "sensing.rcs",
+                rcs_var.to_string(),
+                "must be >= 0 (linear)",
+            ),
             SensingScale::Bistatic { rcs_m2, carrier_hz } => {
-                need(rcs_m2 >= 0.0 && rcs_m2.is_finite(), "sensing.rcs_m2", rcs_m2.to_string(), "must be >= 0 m^2");
-                need(carrier_hz > 0.0 && carrier_hz.is_finite(), "sensing.carrier_hz", carrier_hz.to_string(), "must be > 0 Hz");
+                need(
+                    rcs_m2 >= 0.0 && rcs_m2.is_finite(),
+                    "sensing.rcs_m2",
+                    rcs_m2.to_string(),
+                    "must be >= 0 m^2",
+                );
+                need(
+                    carrier_hz > 0.0 && carrier_hz.is_finite(),
+                    "sensing.carrier_hz",
+                    carrier_hz.to_string(),
+                    "must be > 0 Hz",
+                );
             }
         }
         if se.local_filter == LocalFilter::Projection {
@@ -282,8 +365,18 @@ impl Params {
             );
         }
         let n = &self.noise;
-        need(n.comm_w > 0.0 && n.comm_w.is_finite(), "noise.comm", n.comm_w.to_string(), "must be > 0 W");
-        need(n.sensing_w > 0.0 && n.sensing_w.is_finite(), "noise.sensing", n.sensing_w.to_string(), "must be > 0 W");
+        need(
+            n.comm_w > 0.0 && n.comm_w.is_finite(),
+            "noise.comm",
+            n.comm_w.to_string(),
+            "must be > 0 W",
+        );
+        need(
+            n.sensing_w > 0.0 && n.sensing_w.is_finite(),
+            "noise.sensing",
+            n.sensing_w.to_string(),
+            "must be > 0 W",
+        );
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 }

@@ -113,23 +113,46 @@ impl Tally {
 
     /// Mean of an analytic sum over feasible drops.
     pub fn mean(&self, sum: f64) -> f64 {
-        if self.feasible() == 0 { f64::NAN } else { sum / self.feasible() as f64 }
+        if self.feasible() == 0 {
+            f64::NAN
+        } else {
+            sum / self.feasible() as f64
+        }
     }
 }
 
 /// A scheme prepared for one drop: its detector and analytic values.
 enum Prepared {
-    Central { nodes: Vec<usize>, threshold: f64 },
-    Voting { dets: Vec<(usize, LocalDetector)>, threshold: f64, kappa: usize },
+    Central {
+        nodes: Vec<usize>,
+        threshold: f64,
+    },
+    Voting {
+        dets: Vec<(usize, LocalDetector)>,
+        threshold: f64,
+        kappa: usize,
+    },
 }
 
 /// Evaluates `schemes` on drop `drop` with `frames` target frames and `frames`
 /// target-free frames. Schemes with the same policy and sensing symbol see the
 /// same power allocation; every scheme sees the same symbols and noise
 /// (common random numbers).
-pub fn run_drop(p: &Params, schemes: &[Scheme], seed: u64, drop: u64, frames: u64) -> Result<Vec<Tally>, GeometryError> {
+pub fn run_drop(
+    p: &Params,
+    schemes: &[Scheme],
+    seed: u64,
+    drop: u64,
+    frames: u64,
+) -> Result<Vec<Tally>, GeometryError> {
     let scene = Scene::draw(p, &mut stream(seed, &[STREAM_DROP, drop]))?;
-    let mut out = vec![Tally { drops: 1, ..Tally::default() }; schemes.len()];
+    let mut out = vec![
+        Tally {
+            drops: 1,
+            ..Tally::default()
+        };
+        schemes.len()
+    ];
     let mut groups: Vec<(Policy, bool)> = Vec::new();
     for s in schemes {
         if !groups.contains(&(s.policy, s.sensing_symbol)) {
@@ -169,7 +192,14 @@ pub fn run_drop(p: &Params, schemes: &[Scheme], seed: u64, drop: u64, frames: u6
     Ok(out)
 }
 
-fn prepare(p: &Params, scene: &Scene, w: &crate::linalg::CMat, b: &LinkBudget, s: &Scheme, t: &mut Tally) -> Prepared {
+fn prepare(
+    p: &Params,
+    scene: &Scene,
+    w: &crate::linalg::CMat,
+    b: &LinkBudget,
+    s: &Scheme,
+    t: &mut Tally,
+) -> Prepared {
     let nodes = s.nodes.nodes(p.system.raps);
     let (pfa, target, l) = (p.sensing.pfa, p.sensing.target, p.system.frame_symbols);
     match s.fusion {
@@ -179,11 +209,20 @@ fn prepare(p: &Params, scene: &Scene, w: &crate::linalg::CMat, b: &LinkBudget, s
             t.pd_corrected = a.corrected;
             t.pd_exact = a.exact;
             t.pfa_exact = pfa;
-            Prepared::Central { threshold: glrt_threshold(nodes.len(), pfa), nodes }
+            Prepared::Central {
+                threshold: glrt_threshold(nodes.len(), pfa),
+                nodes,
+            }
         }
         Fusion::Voting { rule, fused_pfa } => {
             let n = nodes.len();
-            let mean_pd = |q: f64| nodes.iter().map(|&r| local_pd(b.snr_local(r, l as f64), q, target)).sum::<f64>() / n as f64;
+            let mean_pd = |q: f64| {
+                nodes
+                    .iter()
+                    .map(|&r| local_pd(b.snr_local(r, l as f64), q, target))
+                    .sum::<f64>()
+                    / n as f64
+            };
             let (kappa, node_pfa) = match (fused_pfa, rule) {
                 (true, VotingRule::PaperKappa) => paper_kappa_design(n, pfa, mean_pd),
                 (true, _) => {
@@ -192,13 +231,32 @@ fn prepare(p: &Params, scene: &Scene, w: &crate::linalg::CMat, b: &LinkBudget, s
                 }
                 (false, _) => (rule.kappa(n, mean_pd(pfa), pfa), pfa),
             };
-            let a = voting(b, &nodes, node_pfa, VotingRule::AtLeast(kappa), target, Gram::Random(32));
+            let a = voting(
+                b,
+                &nodes,
+                node_pfa,
+                VotingRule::AtLeast(kappa),
+                target,
+                Gram::Random(32),
+            );
             t.pd_paper = a.paper;
             t.pd_corrected = a.paper;
             t.pd_exact = a.exact;
             t.pfa_exact = a.fused_pfa;
-            let dets = nodes.iter().map(|&r| (r, LocalDetector::new(scene, r, w, p.noise.sensing_w, p.sensing.local_filter))).collect();
-            Prepared::Voting { dets, threshold: local_threshold(node_pfa), kappa }
+            let dets = nodes
+                .iter()
+                .map(|&r| {
+                    (
+                        r,
+                        LocalDetector::new(scene, r, w, p.noise.sensing_w, p.sensing.local_filter),
+                    )
+                })
+                .collect();
+            Prepared::Voting {
+                dets,
+                threshold: local_threshold(node_pfa),
+                kappa,
+            }
         }
     }
 }
@@ -206,11 +264,19 @@ fn prepare(p: &Params, scene: &Scene, w: &crate::linalg::CMat, b: &LinkBudget, s
 fn decide(prep: &Prepared, scene: &Scene, f: &Frame, noise: f64) -> bool {
     match prep {
         Prepared::Central { nodes, threshold } => {
-            let obs: Vec<(usize, &crate::linalg::CMat)> = nodes.iter().map(|&r| (r, &f.z[r])).collect();
+            let obs: Vec<(usize, &crate::linalg::CMat)> =
+                nodes.iter().map(|&r| (r, &f.z[r])).collect();
             glrt(scene, &f.x, &f.u, &obs, noise) > *threshold
         }
-        Prepared::Voting { dets, threshold, kappa } => {
-            let bits: Vec<bool> = dets.iter().map(|(r, d)| d.statistic(&f.z[*r], &f.x, &f.u) > *threshold).collect();
+        Prepared::Voting {
+            dets,
+            threshold,
+            kappa,
+        } => {
+            let bits: Vec<bool> = dets
+                .iter()
+                .map(|(r, d)| d.statistic(&f.z[*r], &f.x, &f.u) > *threshold)
+                .collect();
             VotingRule::decide(*kappa, &bits)
         }
     }

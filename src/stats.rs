@@ -25,7 +25,10 @@ pub fn z_two_sided(confidence: f64) -> f64 {
 /// Wilson score interval for `successes` out of `trials` at `confidence`.
 pub fn wilson(successes: u64, trials: u64, confidence: f64) -> Interval {
     if trials == 0 {
-        return Interval { low: 0.0, high: 1.0 };
+        return Interval {
+            low: 0.0,
+            high: 1.0,
+        };
     }
     let n = trials as f64;
     let p = successes as f64 / n;

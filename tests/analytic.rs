@@ -31,7 +31,13 @@ fn paper_drop() -> (Params, LinkBudget) {
     let scene = Scene::draw(&p, &mut rng).unwrap();
     let k1 = p.system.users + 1;
     let w = scene.precoder(&DVector::from_element(k1, p.power.pmax_w / k1 as f64));
-    let b = LinkBudget::new(&scene, &w, p.noise.sensing_w, p.system.frame_symbols, LocalFilter::Whitened);
+    let b = LinkBudget::new(
+        &scene,
+        &w,
+        p.noise.sensing_w,
+        p.system.frame_symbols,
+        LocalFilter::Whitened,
+    );
     (p, b)
 }
 
@@ -43,13 +49,24 @@ fn the_printed_rho_cannot_tell_active_passive_and_iaps_apart() {
     let active = [0];
     let passive: Vec<usize> = (1..=p.system.raps).collect();
     let iaps: Vec<usize> = (0..=p.system.raps).collect();
-    let pd = |nodes: &[usize]| centralized(&b, nodes, p.sensing.pfa, TargetModel::Swerling1, Gram::Nominal);
+    let pd = |nodes: &[usize]| {
+        centralized(
+            &b,
+            nodes,
+            p.sensing.pfa,
+            TargetModel::Swerling1,
+            Gram::Nominal,
+        )
+    };
     let (a, s, i) = (pd(&active), pd(&passive), pd(&iaps));
     assert!((a.paper - s.paper).abs() < 1e-12 && (a.paper - i.paper).abs() < 1e-12);
     // Corrected and exact: IAPS > passive > active.
     assert!(i.corrected > s.corrected && s.corrected > a.corrected);
     assert!(i.exact > s.exact && s.exact > a.exact);
-    eprintln!("paper {:.4}; corrected {:.4} {:.4} {:.4}; exact {:.4} {:.4} {:.4}", a.paper, a.corrected, s.corrected, i.corrected, a.exact, s.exact, i.exact);
+    eprintln!(
+        "paper {:.4}; corrected {:.4} {:.4} {:.4}; exact {:.4} {:.4} {:.4}",
+        a.paper, a.corrected, s.corrected, i.corrected, a.exact, s.exact, i.exact
+    );
 }
 
 #[test]
@@ -59,9 +76,20 @@ fn exact_centralized_pd_with_equal_snrs_is_a_gamma_tail() {
     let l = p.system.frame_symbols as f64;
     let snr = b.snr_central(0, l);
     // Paper calibration: every node has N = 20 and the same sigma_rcs^2.
-    assert!(nodes.iter().all(|&r| (b.snr_central(r, l) - snr).abs() < 1e-9 * snr));
+    assert!(
+        nodes
+            .iter()
+            .all(|&r| (b.snr_central(r, l) - snr).abs() < 1e-9 * snr)
+    );
     let t = iaps::detect::glrt_threshold(nodes.len(), p.sensing.pfa);
-    let pd = centralized(&b, &nodes, p.sensing.pfa, TargetModel::Swerling1, Gram::Nominal).exact;
+    let pd = centralized(
+        &b,
+        &nodes,
+        p.sensing.pfa,
+        TargetModel::Swerling1,
+        Gram::Nominal,
+    )
+    .exact;
     let gamma = gamma_sf_int(nodes.len() as u32, t / (1.0 + snr));
     assert!((pd - gamma).abs() < 1e-10, "{pd} vs {gamma}");
     let means = vec![1.0 + snr; nodes.len()];
@@ -72,9 +100,33 @@ fn exact_centralized_pd_with_equal_snrs_is_a_gamma_tail() {
 fn averaging_over_symbol_energy_changes_pd_by_a_few_percent_only() {
     let (p, b) = paper_drop();
     let nodes: Vec<usize> = (0..=p.system.raps).collect();
-    let nominal = centralized(&b, &nodes, p.sensing.pfa, TargetModel::Swerling1, Gram::Nominal).exact;
-    let random = centralized(&b, &nodes, p.sensing.pfa, TargetModel::Swerling1, Gram::Random(48)).exact;
-    let finer = centralized(&b, &nodes, p.sensing.pfa, TargetModel::Swerling1, Gram::Random(96)).exact;
-    assert!((random - finer).abs() < 1e-9, "quadrature converged: {random} vs {finer}");
+    let nominal = centralized(
+        &b,
+        &nodes,
+        p.sensing.pfa,
+        TargetModel::Swerling1,
+        Gram::Nominal,
+    )
+    .exact;
+    let random = centralized(
+        &b,
+        &nodes,
+        p.sensing.pfa,
+        TargetModel::Swerling1,
+        Gram::Random(48),
+    )
+    .exact;
+    let finer = centralized(
+        &b,
+        &nodes,
+        p.sensing.pfa,
+        TargetModel::Swerling1,
+        Gram::Random(96),
+    )
+    .exact;
+    assert!(
+        (random - finer).abs() < 1e-9,
+        "quadrature converged: {random} vs {finer}"
+    );
     assert!((random - nominal).abs() < 0.05, "{random} vs {nominal}");
 }

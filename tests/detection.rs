@@ -9,7 +9,9 @@ use common::{assert_rate, physical, scene_equal_power};
 use iaps::analytic::{Gram, LinkBudget, centralized, local_pd};
 use iaps::detect::{LocalDetector, LocalFilter, glrt, glrt_threshold, local_threshold};
 use iaps::mc::count_exceed;
-use iaps::radio::{Frame, TargetModel, draw_alpha, draw_symbols, observe_node, target_waveform, transmit};
+use iaps::radio::{
+    Frame, TargetModel, draw_alpha, draw_symbols, observe_node, target_waveform, transmit,
+};
 use iaps::rng::{STREAM_TEST, stream};
 
 #[test]
@@ -28,11 +30,18 @@ fn single_node_swerling1_pd_is_pfa_to_the_one_over_one_plus_snr() {
     for (i, snr) in [5.0, 10.0, 20.0, 40.0].into_iter().enumerate() {
         let var = snr * noise / (det.gain() * u.norm_squared());
         scene.alpha_var[0] = var;
-        let counts = count_exceed(31, &[2, i as u64], TRIALS, [local_threshold(pfa)], 0, |rng| {
-            let alpha = draw_alpha(TargetModel::Swerling1, var, rng);
-            let z = observe_node(&scene, 0, &x, &u, Some(alpha), noise, rng);
-            det.statistic(&z, &x, &u)
-        });
+        let counts = count_exceed(
+            31,
+            &[2, i as u64],
+            TRIALS,
+            [local_threshold(pfa)],
+            0,
+            |rng| {
+                let alpha = draw_alpha(TargetModel::Swerling1, var, rng);
+                let z = observe_node(&scene, 0, &x, &u, Some(alpha), noise, rng);
+                det.statistic(&z, &x, &u)
+            },
+        );
         let pd = local_pd(snr, pfa, TargetModel::Swerling1);
         assert_rate(&format!("Pd at SNR {snr}"), counts[0], TRIALS, pd);
     }
@@ -60,7 +69,12 @@ fn centralized_pd(target: TargetModel, seed: u64) {
         let obs: Vec<(usize, &_)> = f.z.iter().enumerate().collect();
         glrt(&scene, &f.x, &f.u, &obs, noise)
     });
-    assert_rate(&format!("centralized Pd, {target:?}"), counts[0], TRIALS, exact);
+    assert_rate(
+        &format!("centralized Pd, {target:?}"),
+        counts[0],
+        TRIALS,
+        exact,
+    );
 }
 
 #[test]

@@ -4,7 +4,9 @@
 mod common;
 
 use common::{physical, scene_equal_power};
-use iaps::detect::{LocalDetector, LocalFilter, glrt, glrt_literal, glrt_term, glrt_threshold, matched};
+use iaps::detect::{
+    LocalDetector, LocalFilter, glrt, glrt_literal, glrt_term, glrt_threshold, matched,
+};
 use iaps::linalg::CMat;
 use iaps::params::Params;
 use iaps::radio::{Frame, Scene, TargetModel};
@@ -18,13 +20,23 @@ fn decoupled_glrt_equals_eq_25_computed_literally() {
         scene.alpha_var.iter_mut().for_each(|v| *v = 1e-9);
         let mut rng = stream(seed, &[STREAM_TEST, 9]);
         for target in [None, Some(TargetModel::Swerling1)] {
-            let f = Frame::draw(&scene, &w, p.system.frame_symbols, target, p.noise.sensing_w, &mut rng);
+            let f = Frame::draw(
+                &scene,
+                &w,
+                p.system.frame_symbols,
+                target,
+                p.noise.sensing_w,
+                &mut rng,
+            );
             let all: Vec<(usize, &CMat)> = f.z.iter().enumerate().collect();
             // Every node, and a subset.
             for obs in [all.clone(), all.iter().copied().step_by(3).collect()] {
                 let fast = glrt(&scene, &f.x, &f.u, &obs, p.noise.sensing_w);
                 let slow = glrt_literal(&scene, &f.x, &obs, p.noise.sensing_w);
-                assert!((fast - slow).abs() <= 1e-9 * slow.abs().max(1.0), "R={raps}: {fast} vs {slow}");
+                assert!(
+                    (fast - slow).abs() <= 1e-9 * slow.abs().max(1.0),
+                    "R={raps}: {fast} vs {slow}"
+                );
             }
         }
     }
@@ -35,12 +47,25 @@ fn a_cancelling_rap_reports_its_centralized_term() {
     let p = physical(4);
     let (scene, w) = scene_equal_power(&p, 3);
     let mut rng = stream(3, &[STREAM_TEST, 9]);
-    let f = Frame::draw(&scene, &w, p.system.frame_symbols, Some(TargetModel::Swerling1), p.noise.sensing_w, &mut rng);
+    let f = Frame::draw(
+        &scene,
+        &w,
+        p.system.frame_symbols,
+        Some(TargetModel::Swerling1),
+        p.noise.sensing_w,
+        &mut rng,
+    );
     let xu = &f.x * f.u.conjugate();
     for r in 1..=4 {
         let det = LocalDetector::new(&scene, r, &w, p.noise.sensing_w, LocalFilter::Cancel);
         let local = det.statistic(&f.z[r], &f.x, &f.u);
-        let term = glrt_term(&scene.b[r], &matched(&f.z[r], &f.u), Some((&scene.g[r - 1], &xu)), f.u.norm_squared(), p.noise.sensing_w);
+        let term = glrt_term(
+            &scene.b[r],
+            &matched(&f.z[r], &f.u),
+            Some((&scene.g[r - 1], &xu)),
+            f.u.norm_squared(),
+            p.noise.sensing_w,
+        );
         assert!((local - term).abs() <= 1e-9 * term.max(1.0));
     }
 }
@@ -60,7 +85,10 @@ fn zero_forcing_sensing_beam_does_not_reach_the_users() {
         }
         assert!((s.beams.column(0).norm() - 1.0).abs() < 1e-12);
     }
-    eprintln!("worst sensing-beam leakage over 200 drops: {:.1} dB", 10.0 * worst.log10());
+    eprintln!(
+        "worst sensing-beam leakage over 200 drops: {:.1} dB",
+        10.0 * worst.log10()
+    );
     assert!(worst < 1e-12, "leakage {worst:e}");
 }
 
@@ -74,7 +102,10 @@ fn the_printed_eq_11_does_leak() {
         let mut rng = stream(5, &[STREAM_TEST, d]);
         let s = Scene::draw(&p, &mut rng).unwrap();
         let m = p.system.tx_antennas;
-        let printed = (CMat::identity(m, m) - &s.h * s.h.adjoint()).lu().solve(&s.a).unwrap();
+        let printed = (CMat::identity(m, m) - &s.h * s.h.adjoint())
+            .lu()
+            .solve(&s.a)
+            .unwrap();
         let w0 = printed.normalize();
         let worst = (0..p.system.users)
             .map(|k| {

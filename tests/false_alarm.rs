@@ -4,7 +4,9 @@
 mod common;
 
 use common::{assert_rate, physical, scene_equal_power};
-use iaps::detect::{LocalDetector, LocalFilter, glrt, glrt_pfa, glrt_threshold, local_threshold, paper_threshold};
+use iaps::detect::{
+    LocalDetector, LocalFilter, glrt, glrt_pfa, glrt_threshold, local_threshold, paper_threshold,
+};
 use iaps::mc::count_exceed;
 use iaps::params::Params;
 use iaps::radio::{Frame, draw_symbols, observe_node, target_waveform, transmit};
@@ -17,20 +19,39 @@ fn centralized_pfa(raps: usize, seed: u64) {
     let n = p.nodes();
     let l = p.system.frame_symbols;
     let noise = p.noise.sensing_w;
-    let th = [glrt_threshold(n, 1e-2), glrt_threshold(n, 1e-3), paper_threshold(1e-5)];
+    let th = [
+        glrt_threshold(n, 1e-2),
+        glrt_threshold(n, 1e-3),
+        paper_threshold(1e-5),
+    ];
     let counts = count_exceed(seed, &[1], TRIALS, th, 0, |rng| {
         let f = Frame::draw(&scene, &w, l, None, noise, rng);
         let obs: Vec<(usize, &_)> = f.z.iter().enumerate().collect();
         glrt(&scene, &f.x, &f.u, &obs, noise)
     });
-    assert_rate(&format!("centralized R={raps} Pfa 1e-2"), counts[0], TRIALS, 1e-2);
-    assert_rate(&format!("centralized R={raps} Pfa 1e-3"), counts[1], TRIALS, 1e-3);
+    assert_rate(
+        &format!("centralized R={raps} Pfa 1e-2"),
+        counts[0],
+        TRIALS,
+        1e-2,
+    );
+    assert_rate(
+        &format!("centralized R={raps} Pfa 1e-3"),
+        counts[1],
+        TRIALS,
+        1e-3,
+    );
     if raps == 10 {
         // The paper's threshold 23.03 (chi^2_2 at 1e-5) on the 11-node statistic
         // gives Pfa = P(Gamma(11,1) > 23.03) ~ 1.95e-3, 195x the design.
         let exact = glrt_pfa(n, paper_threshold(1e-5));
         assert!((exact - 1.95e-3).abs() < 0.01e-3, "exact {exact}");
-        assert_rate("centralized R=10 at the paper's 23.03", counts[2], TRIALS, exact);
+        assert_rate(
+            "centralized R=10 at the paper's 23.03",
+            counts[2],
+            TRIALS,
+            exact,
+        );
     }
 }
 
@@ -68,18 +89,36 @@ fn local_statistic_at_the_bs() {
 
 #[test]
 fn local_whitened_statistic_at_a_rap_with_strong_direct_path() {
-    local_pfa(&physical(1), LocalFilter::Whitened, 1, 22, "local RAP whitened, thermal noise");
+    local_pfa(
+        &physical(1),
+        LocalFilter::Whitened,
+        1,
+        22,
+        "local RAP whitened, thermal noise",
+    );
 }
 
 #[test]
 fn local_whitened_statistic_at_a_rap_paper_calibration() {
     let mut p = Params::paper();
     p.system.raps = 1;
-    local_pfa(&p, LocalFilter::Whitened, 1, 23, "local RAP whitened, paper calibration");
+    local_pfa(
+        &p,
+        LocalFilter::Whitened,
+        1,
+        23,
+        "local RAP whitened, paper calibration",
+    );
 }
 
 #[test]
 fn local_projection_and_cancel_statistics_at_a_rap() {
-    local_pfa(&physical(1), LocalFilter::Projection, 1, 24, "local RAP projection");
+    local_pfa(
+        &physical(1),
+        LocalFilter::Projection,
+        1,
+        24,
+        "local RAP projection",
+    );
     local_pfa(&physical(1), LocalFilter::Cancel, 1, 25, "local RAP cancel");
 }

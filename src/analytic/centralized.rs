@@ -18,9 +18,19 @@ pub struct CentralizedPd {
 }
 
 /// Pd when the CC fuses the samples of `nodes` (indices into the budget).
-pub fn centralized(b: &LinkBudget, nodes: &[usize], pfa: f64, target: TargetModel, gram: Gram) -> CentralizedPd {
+pub fn centralized(
+    b: &LinkBudget,
+    nodes: &[usize],
+    pfa: f64,
+    target: TargetModel,
+    gram: Gram,
+) -> CentralizedPd {
     if nodes.is_empty() {
-        return CentralizedPd { paper: 0.0, corrected: 0.0, exact: 0.0 };
+        return CentralizedPd {
+            paper: 0.0,
+            corrected: 0.0,
+            exact: 0.0,
+        };
     }
     let l = b.frame_symbols as f64;
     let xi = paper_threshold(pfa);
@@ -42,5 +52,9 @@ pub fn centralized(b: &LinkBudget, nodes: &[usize], pfa: f64, target: TargetMode
             marcum_q(n as u32, (2.0 * lambda).sqrt(), (2.0 * t).sqrt())
         }
     });
-    CentralizedPd { paper, corrected, exact }
+    CentralizedPd {
+        paper,
+        corrected,
+        exact,
+    }
 }

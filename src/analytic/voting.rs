@@ -29,7 +29,9 @@ pub struct VotingPd {
 pub fn local_pd(snr: f64, pfa: f64, target: TargetModel) -> f64 {
     match target {
         TargetModel::Swerling1 => pfa.powf(1.0 / (1.0 + snr)),
-        TargetModel::Swerling0 => marcum_q(1, (2.0 * snr).sqrt(), (2.0 * local_threshold(pfa)).sqrt()),
+        TargetModel::Swerling0 => {
+            marcum_q(1, (2.0 * snr).sqrt(), (2.0 * local_threshold(pfa)).sqrt())
+        }
     }
 }
 
@@ -45,7 +47,13 @@ pub fn voting(
 ) -> VotingPd {
     let n = nodes.len();
     if n == 0 {
-        return VotingPd { paper: 0.0, paper_kappa: 1, exact: 0.0, kappa: 1, fused_pfa: 0.0 };
+        return VotingPd {
+            paper: 0.0,
+            paper_kappa: 1,
+            exact: 0.0,
+            kappa: 1,
+            fused_pfa: 0.0,
+        };
     }
     let l = b.frame_symbols as f64;
     let xi = paper_threshold(node_pfa);
@@ -60,10 +68,17 @@ pub fn voting(
     let paper_kappa = paper_kappa(n, pd_hat, node_pfa);
     let paper = binomial_sf(n as u64, paper_kappa as u64, pd_hat);
 
-    let mean_exact = nodes.iter().map(|&r| local_pd(b.snr_local(r, l), node_pfa, target)).sum::<f64>() / n as f64;
+    let mean_exact = nodes
+        .iter()
+        .map(|&r| local_pd(b.snr_local(r, l), node_pfa, target))
+        .sum::<f64>()
+        / n as f64;
     let kappa = rule.kappa(n, mean_exact, node_pfa);
     let exact = gram.expect(b.frame_symbols, |g| {
-        let p: Vec<f64> = nodes.iter().map(|&r| local_pd(b.snr_local(r, g), node_pfa, target)).collect();
+        let p: Vec<f64> = nodes
+            .iter()
+            .map(|&r| local_pd(b.snr_local(r, g), node_pfa, target))
+            .collect();
         poisson_binomial_sf(&p, kappa)
     });
     VotingPd {

@@ -13,7 +13,13 @@ pub fn matched(z: &CMat, u: &CVec) -> CVec {
 /// Node r's term of eq. (25): `|b_r^H (Z_r - G_r X) conj(u)|^2 / (sigma^2 ||b_r||^2 ||u||^2)`.
 /// `direct` is `(G_r, X conj(u))` for a RAP and `None` for the BS; the CC removes
 /// `G_r X conj(u) = G_r (X conj(u))` without forming `G_r X`. Exp(1) under H0.
-pub fn glrt_term(b: &CVec, y: &CVec, direct: Option<(&CMat, &CVec)>, u_norm2: f64, noise_w: f64) -> f64 {
+pub fn glrt_term(
+    b: &CVec,
+    y: &CVec,
+    direct: Option<(&CMat, &CVec)>,
+    u_norm2: f64,
+    noise_w: f64,
+) -> f64 {
     let mut v = dotc(b.as_slice(), y.as_slice());
     if let Some((g, xu)) = direct {
         let gxu = g * xu;
@@ -63,6 +69,9 @@ pub fn glrt_literal(scene: &Scene, x: &CMat, obs: &[(usize, &CMat)], noise_w: f6
         aha += a_l.adjoint() * &a_l;
         ahz += a_l.adjoint() * &z_l;
     }
-    let sol = aha.lu().solve(&ahz).expect("A^H A is diagonal and positive");
+    let sol = aha
+        .lu()
+        .solve(&ahz)
+        .expect("A^H A is diagonal and positive");
     (ahz.adjoint() * sol)[(0, 0)].re / noise_w
 }

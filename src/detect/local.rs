@@ -46,7 +46,10 @@ impl LocalDetector {
             match filter {
                 LocalFilter::Whitened => {
                     let cov = scene.interference_covariance(r, w, noise_w);
-                    let q = cov.cholesky().expect("sigma^2 I + Q is positive definite").solve(b);
+                    let q = cov
+                        .cholesky()
+                        .expect("sigma^2 I + Q is positive definite")
+                        .solve(b);
                     (q, None)
                 }
                 LocalFilter::Projection => {
@@ -62,8 +65,17 @@ impl LocalDetector {
             }
         };
         let q2 = q.norm_squared();
-        let gain = if q2 > 0.0 { dotc(q.as_slice(), b.as_slice()).norm_sqr() / q2 } else { 0.0 };
-        LocalDetector { q, cancel, scale: noise_w * q2, gain }
+        let gain = if q2 > 0.0 {
+            dotc(q.as_slice(), b.as_slice()).norm_sqr() / q2
+        } else {
+            0.0
+        };
+        LocalDetector {
+            q,
+            cancel,
+            scale: noise_w * q2,
+            gain,
+        }
     }
 
     /// The local statistic of eq. (42) in the form

@@ -80,7 +80,11 @@ impl Frame {
         let x = transmit(w, &s);
         let u = target_waveform(&scene.a, &x);
         let alpha: Vec<C64> = match target {
-            Some(model) => scene.alpha_var.iter().map(|&v| draw_alpha(model, v, rng)).collect(),
+            Some(model) => scene
+                .alpha_var
+                .iter()
+                .map(|&v| draw_alpha(model, v, rng))
+                .collect(),
             None => Vec::new(),
         };
         let z = (0..scene.nodes())

@@ -21,7 +21,9 @@ pub struct Layout {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GeometryError {
     /// Rejection sampling gave up.
-    #[error("could not place {what} at least {min_m} m from every other node in a {region_m} m region after {tries} tries")]
+    #[error(
+        "could not place {what} at least {min_m} m from every other node in a {region_m} m region after {tries} tries"
+    )]
     Crowded {
         /// Which node.
         what: String,

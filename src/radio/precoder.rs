@@ -14,7 +14,9 @@ pub fn rzf(h: &CMat, lambda: f64) -> CMat {
         // H (H^H H)^-1, which RZF tends to as lambda -> 0.
         None => {
             let hh = h.adjoint() * h;
-            let inv = hh.try_inverse().unwrap_or_else(|| CMat::identity(h.ncols(), h.ncols()));
+            let inv = hh
+                .try_inverse()
+                .unwrap_or_else(|| CMat::identity(h.ncols(), h.ncols()));
             h * inv
         }
     };

@@ -1,6 +1,9 @@
 //! One drop: positions, channels, steering vectors, echo strengths and beams.
 
-use super::{Layout, GeometryError, direct_channel, path_gain, rzf, sin_angle, steering, user_channels, zf_sensing};
+use super::{
+    GeometryError, Layout, direct_channel, path_gain, rzf, sin_angle, steering, user_channels,
+    zf_sensing,
+};
 use crate::linalg::{C64, CMat, CVec};
 use crate::params::{Params, SensingScale};
 use crate::power::PowerProblem;
@@ -36,17 +39,38 @@ impl Scene {
         let layout = Layout::draw(g, s.users, s.raps, rng)?;
         let dmin = g.min_distance_m.max(1.0);
         let dist = |q: [f64; 2], t: [f64; 2]| (q[0] - t[0]).hypot(q[1] - t[1]);
-        let user_gain: Vec<f64> = layout.users.iter().map(|&u| path_gain(dist(layout.bs, u), dmin)).collect();
+        let user_gain: Vec<f64> = layout
+            .users
+            .iter()
+            .map(|&u| path_gain(dist(layout.bs, u), dmin))
+            .collect();
         let h = user_channels(rng, s.tx_antennas, &user_gain);
         let g_r: Vec<CMat> = layout
             .raps
             .iter()
-            .map(|&r| direct_channel(rng, s.rap_antennas, s.tx_antennas, path_gain(dist(layout.bs, r), dmin)))
+            .map(|&r| {
+                direct_channel(
+                    rng,
+                    s.rap_antennas,
+                    s.tx_antennas,
+                    path_gain(dist(layout.bs, r), dmin),
+                )
+            })
             .collect();
         let axis = g.array_axis_rad;
-        let a = steering(s.tx_antennas, s.spacing, sin_angle(layout.bs, layout.target, axis));
+        let a = steering(
+            s.tx_antennas,
+            s.spacing,
+            sin_angle(layout.bs, layout.target, axis),
+        );
         let b: Vec<CVec> = (0..p.nodes())
-            .map(|r| steering(p.rx_antennas(r), s.spacing, sin_angle(layout.node(r), layout.target, axis)))
+            .map(|r| {
+                steering(
+                    p.rx_antennas(r),
+                    s.spacing,
+                    sin_angle(layout.node(r), layout.target, axis),
+                )
+            })
             .collect();
         let d_tx = dist(layout.bs, layout.target).max(dmin);
         let alpha_var = (0..p.nodes())
@@ -65,7 +89,15 @@ impl Scene {
         let mut beams = CMat::zeros(s.tx_antennas, s.users + 1);
         beams.set_column(0, &w0);
         beams.columns_mut(1, s.users).copy_from(&users);
-        Ok(Scene { layout, h, g: g_r, a, b, alpha_var, beams })
+        Ok(Scene {
+            layout,
+            h,
+            g: g_r,
+            a,
+            b,
+            alpha_var,
+            beams,
+        })
     }
 
     /// Number of sensing nodes R + 1.
