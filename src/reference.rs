@@ -83,7 +83,8 @@ pub struct Tally {
     pub false_alarms: u64,
     /// Sum over feasible drops of the analytic Pd as printed.
     pub pd_paper: f64,
-    /// Sum over feasible drops of the corrected analytic Pd.
+    /// Sum over feasible drops of the corrected analytic Pd (for voting, eqs.
+    /// (44)-(45) need no correction and this equals the printed value).
     pub pd_corrected: f64,
     /// Sum over feasible drops of the exact analytic Pd.
     pub pd_exact: f64,
@@ -159,7 +160,7 @@ pub fn run_drop(
             groups.push((s.policy, s.sensing_symbol));
         }
     }
-    let (l, noise, pfa) = (p.system.frame_symbols, p.noise.sensing_w, p.sensing.pfa);
+    let (l, noise) = (p.system.frame_symbols, p.noise.sensing_w);
     for (policy, s0) in groups {
         let mut problem = scene.power_problem(p);
         problem.sensing_symbol = s0;
@@ -188,7 +189,6 @@ pub fn run_drop(
             }
         }
     }
-    let _ = pfa;
     Ok(out)
 }
 

@@ -15,3 +15,9 @@ pub use gamma::{gamma_isf_int, gamma_sf_int, ln_gamma_sf_int};
 pub use marcum::marcum_q;
 pub use quadrature::GammaQuadrature;
 pub use sums::sum_exp_sf;
+
+/// Relative error of `a` against the reference `b`, for tests.
+#[cfg(test)]
+pub(crate) fn rel_err(a: f64, b: f64) -> f64 {
+    ((a - b) / b).abs()
+}

@@ -1,72 +1,31 @@
 //! Drop-based checks of the power-allocation policies (paper Secs. III-C, IV-C).
 //!
-//! Drops are built here without the radio module: M = 16, K = 8, path loss
-//! 128.1 + 37.6 log10(d_km) dB as a loss (model-notes item 2), RZF user beams (eq. 10,
-//! lambda = K sigma^2 / Pmax) and the zero-forcing projection for the sensing beam
-//! (model-notes item 1, not the printed eq. 11). sigma^2 = -104 dBm, Pmax = 1 W,
-//! Gamma = 15 dB.
+//! Drops are the paper's (Sec. V): a 500 m square, random BS, users and RAPs,
+//! M = 16, K = 8, RZF user beams and the zero-forcing sensing beam,
+//! sigma_c^2 = -104 dBm, Pmax = 1 W, Gamma = 15 dB.
 
-use iaps::linalg::{C64, CMat, CVec, cn_matrix};
+use iaps::params::Params;
 use iaps::power::*;
+use iaps::radio::Scene;
 use iaps::rng::{STREAM_TEST, stream};
 use nalgebra::DVector;
 use rand::RngExt;
 
-const M: usize = 16;
 const K: usize = 8;
 const SEED: u64 = 2024;
 const DROPS: u64 = 200;
 const PMAX: f64 = 1.0;
 
-fn noise_w() -> f64 {
-    10f64.powf((-104.0 - 30.0) / 10.0)
-}
-
 fn gamma() -> f64 {
-    10f64.powf(1.5)
+    Params::paper().power.sinr
 }
 
-/// Channels `h` (M x K), unit-norm beams `w` (M x (K+1), column 0 sensing), steering `a`.
-fn beams(i: u64) -> (CMat, CMat, CVec) {
-    let mut rng = stream(SEED, &[STREAM_TEST, i]);
-    let mut h = cn_matrix(&mut rng, M, K, 1.0);
-    for k in 0..K {
-        let d_km: f64 = rng.random_range(0.01..0.7);
-        let loss_db = 128.1 + 37.6 * d_km.log10();
-        h.column_mut(k)
-            .scale_mut(10f64.powf(-loss_db / 10.0).sqrt());
-    }
-    let theta: f64 = rng.random_range(-std::f64::consts::FRAC_PI_2..std::f64::consts::FRAC_PI_2);
-    let a = CVec::from_fn(M, |m, _| {
-        C64::from_polar(
-            1.0,
-            2.0 * std::f64::consts::PI * 0.5 * m as f64 * theta.sin(),
-        )
-    });
-    // RZF (eq. 10) via the push-through identity (H H^H + l I)^-1 H = H (H^H H + l I)^-1,
-    // a K x K solve instead of an ill-conditioned M x M one.
-    let lambda = K as f64 * noise_w() / PMAX;
-    let gram = h.adjoint() * &h + CMat::identity(K, K) * C64::from(lambda);
-    let rzf = &h * gram.lu().try_inverse().expect("Gram matrix is invertible");
-    // Zero-forcing radar beam: a minus its projection on span(H), with Q from a QR of H
-    // (projected twice for orthogonality to rounding).
-    let q = h.clone().qr().q();
-    let mut w0 = a.clone();
-    for _ in 0..2 {
-        w0 -= &q * (q.adjoint() * &w0);
-    }
-    let mut w = CMat::zeros(M, K + 1);
-    w.set_column(0, &(w0.clone() / C64::from(w0.norm())));
-    for k in 0..K {
-        let col = rzf.column(k);
-        w.set_column(k + 1, &(col / C64::from(col.norm())));
-    }
-    (h, w, a)
-}
-
+/// Drop `i` of the paper's system (Sec. V geometry, Params::paper()).
 fn problem(i: u64, sensing_symbol: bool) -> PowerProblem {
-    let (h, w, a) = beams(i);
-    PowerProblem::from_beams(&h, &w, &a, noise_w(), gamma(), PMAX, sensing_symbol)
+    let mut p = Params::paper();
+    p.sensing.sensing_symbol = sensing_symbol;
+    let scene = Scene::draw(&p, &mut stream(SEED, &[STREAM_TEST, i])).expect("layout");
+    scene.power_problem(&p)
 }
 
 /// Asserts item (a): every SINR >= Gamma (1 - 1e-6), 1^T p <= Pmax (1 + 1e-9), p >= -1e-12.

@@ -1,5 +1,7 @@
 //! k-out-of-n voting: rules, the paper's kappa (52-53) and error probability (48).
 
+use crate::special;
+
 /// A counting rule over the n binary decisions that reach the CC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -113,28 +115,13 @@ pub fn paper_kappa(n: usize, pd_hat: f64, pfa_hat: f64) -> usize {
     (k as usize).clamp(1, n)
 }
 
-/// `P(Bin(n, p) >= k)`, accurate in relative terms in both tails.
-///
-/// Uses `P(Bin(n,p) >= k) = I_p(k, n-k+1)` for `1 <= k <= n`; `k = 0` gives 1,
-/// `k > n` gives 0. `p` is clamped to [0, 1]; a NaN `p` gives NaN.
+/// `P(Bin(n, p) >= k)` ([`crate::special::binomial_sf`]) with `p` clamped to
+/// [0, 1] and a NaN `p` giving NaN.
 pub(crate) fn binomial_sf(n: usize, k: usize, p: f64) -> f64 {
-    if k == 0 {
-        return 1.0;
-    }
-    if k > n {
-        return 0.0;
-    }
     if p.is_nan() {
         return f64::NAN;
     }
-    let p = p.clamp(0.0, 1.0);
-    if p == 0.0 {
-        return 0.0;
-    }
-    if p == 1.0 {
-        return 1.0;
-    }
-    statrs::function::beta::beta_reg(k as f64, (n - k + 1) as f64, p).clamp(0.0, 1.0)
+    special::binomial_sf(n as u64, k as u64, p.clamp(0.0, 1.0))
 }
 
 /// `P(Bin(n, p) < k) = P(Bin(n, p) <= k - 1)`, computed directly (not as
@@ -165,23 +152,6 @@ pub fn error_probability(n: usize, kappa: usize, pd_hat: f64, pfa_hat: f64) -> f
     (0.5 * (p_miss + p_fa)).clamp(0.0, 1.0)
 }
 
-/// The Poisson-binomial pmf of the number of ones among independent bits
-/// with probabilities `p` (clamped to [0, 1]): `O(n^2)` dynamic programme.
-/// All terms are non-negative, so there is no cancellation.
-pub(crate) fn poisson_binomial_pmf(p: &[f64]) -> Vec<f64> {
-    let mut pmf = vec![0.0; p.len() + 1];
-    pmf[0] = 1.0;
-    for (r, &pr) in p.iter().enumerate() {
-        let pr = pr.clamp(0.0, 1.0);
-        let qr = 1.0 - pr;
-        for j in (1..=r + 1).rev() {
-            pmf[j] = pmf[j] * qr + pmf[j - 1] * pr;
-        }
-        pmf[0] *= qr;
-    }
-    pmf
-}
-
 /// Exact `P(count >= kappa)` for independent nodes with probabilities `p`
 /// (Poisson-binomial; binomial when all equal).
 ///
@@ -200,8 +170,8 @@ pub fn k_of_n_probability(p: &[f64], kappa: usize) -> f64 {
     if p.iter().all(|&x| x == p[0]) {
         return binomial_sf(n, kappa, p[0]);
     }
-    let pmf = poisson_binomial_pmf(p);
-    pmf[kappa..].iter().sum::<f64>().clamp(0.0, 1.0)
+    let p: Vec<f64> = p.iter().map(|x| x.clamp(0.0, 1.0)).collect();
+    special::poisson_binomial_sf(&p, kappa)
 }
 
 #[cfg(test)]
@@ -441,7 +411,9 @@ mod tests {
             };
             assert!(rel(k_of_n_probability(&q, kappa), want) < 1e-10);
             // The DP agrees with the binomial path.
-            let dp: f64 = poisson_binomial_pmf(&q)[kappa.min(12)..].iter().sum();
+            let dp: f64 = special::poisson_binomial_pmf(&q)[kappa.min(12)..]
+                .iter()
+                .sum();
             assert!(rel(dp, want) < 1e-10);
         }
         // Tiny tails stay relatively accurate.

@@ -4,21 +4,16 @@
 use crate::linalg::{C64, CMat, CVec};
 
 /// Normalized RZF precoders `w~_k = w_k / ||w_k||`, `w_k = (H H^H + lambda I)^-1 h_k`,
-/// eq. (10). `h` is M x K; returns M x K.
+/// eq. (10), computed through the push-through identity
+/// `(H H^H + lambda I_M)^-1 H = H (H^H H + lambda I_K)^-1`: a K x K solve. With
+/// `lambda = 0` it is zero forcing. `h` is M x K with K <= M; returns M x K.
 pub fn rzf(h: &CMat, lambda: f64) -> CMat {
-    let m = h.nrows();
-    let gram = h * h.adjoint() + CMat::identity(m, m) * C64::new(lambda, 0.0);
+    let k = h.ncols();
+    let gram = h.adjoint() * h + CMat::identity(k, k) * C64::new(lambda, 0.0);
     let mut w = match gram.clone().cholesky() {
-        Some(ch) => ch.solve(h),
-        // lambda = 0 with K < M is singular: fall back to the pseudo-inverse form
-        // H (H^H H)^-1, which RZF tends to as lambda -> 0.
-        None => {
-            let hh = h.adjoint() * h;
-            let inv = hh
-                .try_inverse()
-                .unwrap_or_else(|| CMat::identity(h.ncols(), h.ncols()));
-            h * inv
-        }
+        Some(ch) => h * ch.inverse(),
+        // Rank-deficient users' channels with lambda = 0: use LU, then zeros.
+        None => h * gram.lu().try_inverse().unwrap_or_else(|| CMat::zeros(k, k)),
     };
     for mut col in w.column_iter_mut() {
         let n = col.norm();

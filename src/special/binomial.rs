@@ -111,10 +111,7 @@ pub fn poisson_binomial_sf(p: &[f64], k: usize) -> f64 {
 #[allow(clippy::excessive_precision)] // reference values keep all their digits
 mod tests {
     use super::*;
-
-    fn rel(a: f64, b: f64) -> f64 {
-        ((a - b) / b).abs()
-    }
+    use crate::special::rel_err as rel;
 
     #[test]
     fn binomial_edges() {

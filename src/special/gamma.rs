@@ -224,11 +224,8 @@ pub fn gamma_isf_int(n: u32, p: f64) -> f64 {
 #[allow(clippy::excessive_precision)] // reference values keep all their digits
 mod tests {
     use super::*;
+    use crate::special::rel_err as rel;
     use statrs::distribution::{ContinuousCDF, Gamma};
-
-    fn rel(a: f64, b: f64) -> f64 {
-        ((a - b) / b).abs()
-    }
 
     #[test]
     fn sf_edge_cases() {

@@ -70,11 +70,8 @@ pub fn marcum_q(m: u32, a: f64, b: f64) -> f64 {
 #[allow(clippy::excessive_precision)] // reference values keep all their digits
 mod tests {
     use super::*;
+    use crate::special::rel_err as rel;
     use std::f64::consts::PI;
-
-    fn rel(a: f64, b: f64) -> f64 {
-        ((a - b) / b).abs()
-    }
 
     /// `exp(-z) I0(z)` by the trapezoid rule on `(1/pi) int_0^pi exp(z (cos t - 1)) dt`
     /// (periodic integrand: the rule converges geometrically).

@@ -68,10 +68,7 @@ impl GammaQuadrature {
 #[allow(clippy::excessive_precision)] // reference values keep all their digits
 mod tests {
     use super::*;
-
-    fn rel(a: f64, b: f64) -> f64 {
-        ((a - b) / b).abs()
-    }
+    use crate::special::rel_err as rel;
 
     #[test]
     fn moments_and_laplace_transform() {

@@ -134,10 +134,7 @@ fn distinct_means_sf(means: &[f64], x: f64) -> f64 {
 #[allow(clippy::excessive_precision)] // reference values keep all their digits
 mod tests {
     use super::*;
-
-    fn rel(a: f64, b: f64) -> f64 {
-        ((a - b) / b).abs()
-    }
+    use crate::special::rel_err as rel;
 
     #[test]
     fn single_mean_is_exponential() {
