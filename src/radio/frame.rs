@@ -2,7 +2,7 @@
 //! node receives, eq. (4) at the BS and eq. (7) at RAP r.
 
 use super::{Scene, TargetModel, draw_alpha};
-use crate::linalg::{C64, CMat, CVec, cn, fill_cn};
+use crate::linalg::{C64, CMat, CVec, cn, fill_cn, mul};
 use rand::Rng;
 
 /// Complex Gaussian symbols, `beams x L`, i.i.d. CN(0, 1): `(1/L) E[S S^H] = I`.
@@ -14,7 +14,7 @@ pub fn draw_symbols<R: Rng + ?Sized>(rng: &mut R, beams: usize, l: usize) -> CMa
 
 /// `X = W S`, eq. (1): M x L.
 pub fn transmit(w: &CMat, s: &CMat) -> CMat {
-    w * s
+    mul(w, s)
 }
 
 /// The waveform the target reflects: `u_l = a^H X[l]`, length L. The echo at a
@@ -38,7 +38,7 @@ pub fn observe_node<R: Rng + ?Sized>(
     let mut z = if r == 0 {
         CMat::zeros(b.len(), x.ncols())
     } else {
-        &scene.g[r - 1] * x
+        mul(&scene.g[r - 1], x)
     };
     if let Some(al) = alpha {
         // nalgebra's ger is z <- al * b * u^T + 1 * z (transpose, not adjoint).
