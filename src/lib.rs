@@ -62,5 +62,6 @@ pub mod power;
 pub mod radio;
 pub mod reference;
 pub mod rng;
+pub mod sim;
 pub mod special;
 pub mod stats;
