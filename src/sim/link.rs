@@ -84,7 +84,7 @@ pub enum Transmission {
 }
 
 /// One direction of a backhaul link, with its own random stream for loss.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Link {
     cfg: LinkConfig,
     rng: ChaCha8Rng,
