@@ -57,6 +57,8 @@ pub mod detect;
 pub mod fusion;
 pub mod linalg;
 pub mod mc;
+pub mod network;
+pub mod node;
 pub mod params;
 pub mod power;
 pub mod radio;

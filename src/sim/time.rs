@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 /// A point in (or a span of) simulated time, in picoseconds. u64 picoseconds
 /// cover about 213 days; integer time makes event order exact and portable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct SimTime(pub u64);
 
 impl SimTime {

@@ -1,0 +1,108 @@
+//! Network parameters: timing, links, reporting policies, CC fusion.
+
+use crate::fusion::VotingRule;
+use crate::node::ReportPolicy;
+use crate::reference::NodeSet;
+use crate::sim::{LinkConfig, SampleFormat};
+use serde::{Deserialize, Serialize};
+
+/// How the RAPs learn the frame's symbols, which their local statistics need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SymbolDelivery {
+    /// They share the public symbol book and the selection (no messages).
+    Known,
+    /// The CC sends each frame's symbol indices over the downlink (Sec. IV).
+    Downlink,
+}
+
+/// The per-node false-alarm rate q behind every local threshold `-ln q`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodePfa {
+    /// q such that OR over every node of the scheme meets the target exactly
+    /// (`1 - (1 - q)^n = Pfa`).
+    Fused,
+    /// q = the target itself, as the paper does (the fused rate is then higher).
+    Target,
+}
+
+/// What the CC does with the reports of a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CcFusion {
+    /// The GLRT over whatever arrived (`fusion::mixed_threshold`): samples and
+    /// statistics add as soft terms, bits add their threshold; the threshold
+    /// follows the mix, so the fused false-alarm target holds for any mix.
+    Glrt,
+    /// Threshold every report into a bit (`T_r > -ln q`) and count with a rule.
+    Vote(VotingRule),
+}
+
+/// Everything about the network beyond the radio system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetParams {
+    /// Symbol duration (s): L symbols make a frame's air time.
+    pub symbol_time_s: f64,
+    /// Time between frame starts (s), at least L symbol times.
+    pub frame_interval_s: f64,
+    /// Decision budget after the frame's end (s): the CC's deadline.
+    pub deadline_s: f64,
+    /// Add geometric propagation delays (BS -> target -> node) to observations.
+    pub propagation: bool,
+    /// Uplink (node -> CC) of node r at index r (0 = BS); shorter lists repeat
+    /// their last entry.
+    pub uplinks: Vec<LinkConfig>,
+    /// Downlink (CC -> RAP r) at index r (index 0 unused); shorter lists repeat
+    /// their last entry.
+    pub downlinks: Vec<LinkConfig>,
+    /// Reporting policy of node r at index r; shorter lists repeat their last entry.
+    pub report: Vec<ReportPolicy>,
+    /// Number format of sample batches.
+    pub sample_format: SampleFormat,
+    /// How RAPs learn the symbols.
+    pub symbols: SymbolDelivery,
+    /// Size of the public symbol book (indices are u16, so at most 65536).
+    pub symbol_book: usize,
+    /// The per-node false-alarm rate design.
+    pub node_pfa: NodePfa,
+    /// Fusion at the CC.
+    pub fusion: CcFusion,
+    /// Which nodes take part.
+    pub nodes: NodeSet,
+    /// Probability that a frame has a target.
+    pub target_probability: f64,
+}
+
+impl Default for NetParams {
+    /// 10 MHz symbols (0.1 us), one sensing frame per millisecond, a 1 ms
+    /// decision budget, unlimited lossless links, every node sending samples
+    /// as f32, symbols known, fused-Pfa design, GLRT fusion, all nodes, half
+    /// the frames with a target.
+    fn default() -> Self {
+        NetParams {
+            symbol_time_s: 1e-7,
+            frame_interval_s: 1e-3,
+            deadline_s: 1e-3,
+            propagation: true,
+            uplinks: vec![LinkConfig::default()],
+            downlinks: vec![LinkConfig::default()],
+            report: vec![ReportPolicy::Samples],
+            sample_format: SampleFormat::F32,
+            symbols: SymbolDelivery::Known,
+            symbol_book: 65536,
+            node_pfa: NodePfa::Fused,
+            fusion: CcFusion::Glrt,
+            nodes: NodeSet::All,
+            target_probability: 0.5,
+        }
+    }
+}
+
+/// The entry for `r` of a per-node list, repeating the last entry.
+pub(crate) fn per_node<T: Clone>(list: &[T], r: usize) -> T {
+    list.get(r)
+        .or(list.last())
+        .expect("non-empty per-node list")
+        .clone()
+}

@@ -1,0 +1,26 @@
+//! The actors: a sensing receiver (the BS's active side or a RAP) and the CC.
+//! Each is a plain state machine: it reacts to an input at a simulated time
+//! and returns messages; it does no I/O and reads no clock.
+
+mod cc;
+mod receiver;
+
+pub use cc::{Cc, CcDecision, CcInput};
+pub use receiver::Receiver;
+
+use serde::{Deserialize, Serialize};
+
+/// What a sensing node sends the CC for each frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportPolicy {
+    /// Its received samples (N_r x L), for the CC's centralized GLRT.
+    Samples,
+    /// Its local soft statistic (one f64).
+    Statistic,
+    /// Its local one-bit decision.
+    Decision,
+    /// Frame by frame, the richest of the three that its uplink can deliver by
+    /// the deadline given its capacity and current backlog.
+    Adaptive,
+}
