@@ -67,3 +67,4 @@ pub mod rng;
 pub mod sim;
 pub mod special;
 pub mod stats;
+pub mod trace;
