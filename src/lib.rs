@@ -61,6 +61,7 @@ pub mod network;
 pub mod node;
 pub mod params;
 pub mod power;
+pub mod presets;
 pub mod radio;
 pub mod reference;
 pub mod rng;

@@ -12,6 +12,7 @@ use crate::params::Params;
 use crate::power::allocate;
 use crate::radio::{GeometryError, Scene};
 use crate::rng::{STREAM_DROP, stream};
+use crate::trace::{TraceRecord, capture};
 use std::sync::Arc;
 
 /// One drop's outcome.
@@ -23,6 +24,16 @@ pub struct DropReport {
     pub feasible: bool,
     /// What was measured.
     pub metrics: RunMetrics,
+}
+
+/// A run's merged metrics and its captured trace, in drop order.
+#[derive(Debug, Clone, Default)]
+pub struct RunOutput {
+    /// Metrics over every drop.
+    pub metrics: RunMetrics,
+    /// Engine events captured by `trace::capture` (empty unless a capture
+    /// layer is installed), tagged with their drop.
+    pub trace: Vec<TraceRecord>,
 }
 
 /// Runs `frames` frames of drop `drop`: draws the scene, allocates power,
@@ -108,8 +119,9 @@ pub fn run_drop(
     })
 }
 
-/// Runs drops `0..drops` on `threads` workers (0 = one per core). Workers send
-/// each drop's report over a crossbeam channel; the reports are merged in drop
+/// Runs drops `0..drops` on `threads` workers (0 = one per core). Each drop
+/// runs on one worker with its events captured; workers send each drop's
+/// report over a crossbeam channel, and reports and traces are merged in drop
 /// order, so the result is identical for any thread count. `progress` is
 /// called on this thread after each drop arrives.
 pub fn run_drops(
@@ -120,7 +132,7 @@ pub fn run_drops(
     frames: u64,
     threads: usize,
     mut progress: impl FnMut(u64),
-) -> Result<RunMetrics, GeometryError> {
+) -> Result<RunOutput, GeometryError> {
     let params = Arc::new(params.clone());
     let net = Arc::new(net.clone());
     let book = Arc::new(SymbolBook::new(seed, net.symbol_book));
@@ -131,17 +143,15 @@ pub fn run_drops(
     };
     let threads = threads.min(drops.max(1) as usize);
     let (tx, rx) = crossbeam_channel::unbounded();
-    let mut slots: Vec<Option<DropReport>> = (0..drops).map(|_| None).collect();
+    let mut slots: Vec<Option<(DropReport, Vec<TraceRecord>)>> = (0..drops).map(|_| None).collect();
     std::thread::scope(|s| -> Result<(), GeometryError> {
         for t in 0..threads as u64 {
             let (tx, params, net, book) = (tx.clone(), &params, &net, &book);
             s.spawn(move || {
                 let mut d = t;
                 while d < drops {
-                    if tx
-                        .send((d, run_drop(params, net, book, seed, d, frames)))
-                        .is_err()
-                    {
+                    let (report, trace) = capture(d, || run_drop(params, net, book, seed, d, frames));
+                    if tx.send((d, report.map(|r| (r, trace)))).is_err() {
                         return;
                     }
                     d += threads as u64;
@@ -155,9 +165,10 @@ pub fn run_drops(
         }
         Ok(())
     })?;
-    let mut total = RunMetrics::default();
-    for s in slots.into_iter().flatten() {
-        total.merge(s.metrics);
+    let mut out = RunOutput::default();
+    for (report, trace) in slots.into_iter().flatten() {
+        out.metrics.merge(report.metrics);
+        out.trace.extend(trace);
     }
-    Ok(total)
+    Ok(out)
 }

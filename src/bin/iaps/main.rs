@@ -2,11 +2,11 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use iaps::fusion::VotingRule;
 use iaps::params::{Params, SensingScale, db_to_lin, dbm_to_w};
-use iaps::power::Policy;
-use iaps::reference::{Fusion, NodeSet, Scheme, Tally, run_drop};
+use iaps::reference::{Scheme, Tally, run_drop};
 use iaps::stats::wilson;
+
+mod engine;
 
 /// Simulator for integrated active and passive sensing (IAPS) in DFRC networks.
 #[derive(Parser)]
@@ -18,9 +18,40 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the embedded default: the paper's Fig. 7 system at one sigma_rcs^2,
-    /// every scheme, sample-level Monte Carlo next to the analytic Pd.
-    Run(RunArgs),
+    /// Run the embedded default scenario through the message-passing engine:
+    /// the paper's Fig. 7 system at one sigma_rcs^2, BS, RAPs and CC as actors
+    /// over unlimited and 10 Mbit/s backhaul links with several reporting
+    /// policies. Prints Pd, Pfa, latency and link load per setting.
+    Run(EngineArgs),
+    /// Evaluate the Fig. 7 schemes without links (fusion named explicitly):
+    /// sample-level Monte Carlo next to the paper's, corrected and exact Pd.
+    Reference(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct EngineArgs {
+    /// Random drops (geometry and channels) per setting.
+    #[arg(long, default_value_t = 20)]
+    drops: u64,
+    /// Frames per drop (each with a target with probability 1/2).
+    #[arg(long, default_value_t = 250)]
+    frames: u64,
+    /// Seed of every random stream.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads (0 = one per core). Results and traces do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// sigma_rcs^2 in dB (paper calibration).
+    #[arg(long, default_value_t = -16.0, allow_negative_numbers = true)]
+    rcs_db: f64,
+    /// Write every engine event as JSON lines to FILE (filtered by RUST_LOG if set).
+    #[arg(long, value_name = "FILE")]
+    trace_json: Option<std::path::PathBuf>,
+    /// Write a Chrome/Perfetto trace in simulated time to FILE: one process per
+    /// setting and drop, one track per node and per link.
+    #[arg(long, value_name = "FILE")]
+    trace_chrome: Option<std::path::PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -60,50 +91,9 @@ fn main() {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Run(a) => run_default(&a),
+        Command::Run(a) => engine::run_default(&a),
+        Command::Reference(a) => run_default(&a),
     }
-}
-
-fn default_schemes() -> Vec<Scheme> {
-    let s = |label: &str, nodes, s0, policy, fusion| Scheme {
-        label: label.into(),
-        nodes,
-        sensing_symbol: s0,
-        policy,
-        fusion,
-    };
-    let c = Fusion::Centralized;
-    let or = Fusion::Voting {
-        rule: VotingRule::PaperKappa,
-        fused_pfa: false,
-    };
-    let or_fused = Fusion::Voting {
-        rule: VotingRule::PaperKappa,
-        fused_pfa: true,
-    };
-    vec![
-        s("IAPS with s0", NodeSet::All, true, Policy::Lp, c),
-        s("passive with s0", NodeSet::Raps, true, Policy::Lp, c),
-        s("active with s0", NodeSet::Bs, true, Policy::Lp, c),
-        s("IAPS w/o s0", NodeSet::All, false, Policy::Lp, c),
-        s("passive w/o s0", NodeSet::Raps, false, Policy::Lp, c),
-        s("active w/o s0", NodeSet::Bs, false, Policy::Lp, c),
-        s("min P_total", NodeSet::All, false, Policy::MinPower, c),
-        s(
-            "IAPS voting, node Pfa",
-            NodeSet::All,
-            true,
-            Policy::MaxP0,
-            or,
-        ),
-        s(
-            "IAPS voting, fused Pfa",
-            NodeSet::All,
-            true,
-            Policy::MaxP0,
-            or_fused,
-        ),
-    ]
 }
 
 fn run_default(a: &RunArgs) -> Result<()> {
@@ -121,7 +111,7 @@ fn run_default(a: &RunArgs) -> Result<()> {
     if a.drops == 0 {
         bail!("--drops must be >= 1");
     }
-    let schemes = default_schemes();
+    let schemes = iaps::presets::fig7_schemes();
     let threads = if a.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
