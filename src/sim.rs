@@ -8,5 +8,5 @@ pub mod time;
 
 pub use kernel::Kernel;
 pub use link::{Link, LinkConfig, LinkStats, Transmission};
-pub use message::{Message, Payload, SampleBatch, SampleFormat};
+pub use message::{Message, Payload, SampleBatch, SampleData, SampleFormat};
 pub use time::SimTime;

@@ -1,39 +1,90 @@
 //! The event kernel: a binary heap of events totally ordered by (time, sequence).
 
 use super::SimTime;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// One queued event. Ordered by `(time, seq)` reversed, so that the max-heap
+/// [`BinaryHeap`] pops the earliest; the event itself takes no part.
+#[derive(Debug)]
+struct Entry<E> {
+    time: SimTime,
+    seq: u64,
+    event: E,
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.time, self.seq) == (other.time, other.seq)
+    }
+}
+
+impl<E> Eq for Entry<E> {}
+
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<E> Ord for Entry<E> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.time, other.seq).cmp(&(self.time, self.seq))
+    }
+}
 
 /// A discrete-event queue. Events at equal times pop in the order they were
 /// scheduled (the sequence number breaks ties), so a run is deterministic.
+///
+/// Time never runs backwards: an event scheduled before [`Kernel::now`] is
+/// clamped to `now` (it pops after the events already queued at `now`).
 #[derive(Debug)]
 pub struct Kernel<E> {
-    _e: std::marker::PhantomData<E>,
+    heap: BinaryHeap<Entry<E>>,
+    now: SimTime,
+    seq: u64,
 }
 
 impl<E> Kernel<E> {
     /// An empty queue at time zero.
     pub fn new() -> Self {
-        todo!("helper: engine")
+        Kernel {
+            heap: BinaryHeap::new(),
+            now: SimTime::ZERO,
+            seq: 0,
+        }
     }
 
     /// The time of the last popped event.
     pub fn now(&self) -> SimTime {
-        todo!("helper: engine")
+        self.now
     }
 
-    /// Schedules `event` at `at` (must not be before `now`).
+    /// Schedules `event` at `at` (must not be before `now`). An `at` before
+    /// `now` is clamped to `now`, so the order of popped times stays
+    /// non-decreasing.
     pub fn schedule(&mut self, at: SimTime, event: E) {
-        let _ = (at, event);
-        todo!("helper: engine")
+        let time = at.max(self.now);
+        let seq = self.seq;
+        self.seq += 1;
+        self.heap.push(Entry { time, seq, event });
     }
 
     /// Pops the earliest event and advances `now` to its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        todo!("helper: engine")
+        let Entry { time, event, .. } = self.heap.pop()?;
+        self.now = time;
+        Some((time, event))
+    }
+
+    /// The time of the next event, if any, without popping it.
+    pub fn peek_time(&self) -> Option<SimTime> {
+        self.heap.peek().map(|e| e.time)
     }
 
     /// Events still queued.
     pub fn len(&self) -> usize {
-        todo!("helper: engine")
+        self.heap.len()
     }
 
     /// Whether no event is queued.
@@ -45,5 +96,84 @@ impl<E> Kernel<E> {
 impl<E> Default for Kernel<E> {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{STREAM_TEST, stream};
+    use rand::RngExt;
+
+    #[test]
+    fn pops_in_time_order() {
+        let mut k = Kernel::new();
+        for t in [30u64, 10, 20, 0, 50] {
+            k.schedule(SimTime(t), t);
+        }
+        assert_eq!(k.len(), 5);
+        assert_eq!(k.peek_time(), Some(SimTime(0)));
+        let got: Vec<u64> = std::iter::from_fn(|| k.pop().map(|(_, e)| e)).collect();
+        assert_eq!(got, [0, 10, 20, 30, 50]);
+        assert_eq!(k.now(), SimTime(50));
+        assert!(k.is_empty());
+    }
+
+    #[test]
+    fn equal_times_pop_fifo() {
+        let mut k = Kernel::new();
+        for i in 0..100u32 {
+            k.schedule(SimTime(u64::from(i % 3)), i);
+        }
+        let got: Vec<(SimTime, u32)> = std::iter::from_fn(|| k.pop()).collect();
+        for w in got.windows(2) {
+            let ((ta, a), (tb, b)) = (w[0], w[1]);
+            assert!(ta < tb || (ta == tb && a < b), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn interleaved_schedule_and_pop() {
+        let mut k = Kernel::new();
+        k.schedule(SimTime(10), "a");
+        k.schedule(SimTime(5), "b");
+        assert_eq!(k.pop(), Some((SimTime(5), "b")));
+        k.schedule(SimTime(7), "c");
+        k.schedule(SimTime(10), "d");
+        assert_eq!(k.pop(), Some((SimTime(7), "c")));
+        assert_eq!(k.pop(), Some((SimTime(10), "a")));
+        k.schedule(SimTime(10), "e");
+        assert_eq!(k.pop(), Some((SimTime(10), "d")));
+        assert_eq!(k.pop(), Some((SimTime(10), "e")));
+        assert_eq!(k.pop(), None);
+        assert_eq!(k.now(), SimTime(10));
+    }
+
+    #[test]
+    fn past_events_are_clamped_to_now() {
+        let mut k = Kernel::new();
+        k.schedule(SimTime(100), 0);
+        k.schedule(SimTime(100), 1);
+        assert_eq!(k.pop(), Some((SimTime(100), 0)));
+        k.schedule(SimTime(3), 2);
+        k.schedule(SimTime(200), 3);
+        assert_eq!(k.pop(), Some((SimTime(100), 1)));
+        assert_eq!(k.pop(), Some((SimTime(100), 2)));
+        assert_eq!(k.pop(), Some((SimTime(200), 3)));
+    }
+
+    #[test]
+    fn random_events_come_out_sorted() {
+        let mut rng = stream(1, &[STREAM_TEST, 0x6b65]);
+        let mut k = Kernel::new();
+        let mut want = Vec::new();
+        for i in 0..100_000u64 {
+            let t = SimTime(rng.random_range(0..1000u64));
+            k.schedule(t, i);
+            want.push((t, i));
+        }
+        want.sort();
+        let got: Vec<(SimTime, u64)> = std::iter::from_fn(|| k.pop()).collect();
+        assert_eq!(got, want);
     }
 }

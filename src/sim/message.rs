@@ -1,7 +1,7 @@
 //! Messages between nodes, serialized with bincode 2: their encoded length is
 //! what a link carries, so an 8-bit batch really is smaller than an f64 one.
 
-use crate::linalg::CMat;
+use crate::linalg::{C64, CMat};
 use serde::{Deserialize, Serialize};
 
 /// Number format of the samples in a [`SampleBatch`].
@@ -29,7 +29,9 @@ pub enum SampleData {
     I16 {
         /// Step size.
         scale: f64,
-        /// Quantized values.
+        /// Quantized values, encoded as raw little-endian bytes (2 per value;
+        /// bincode's varint would spend 3 on most of them).
+        #[serde(with = "i16_bytes")]
         data: Vec<i16>,
     },
     /// `value = scale * q`, q in [-127, 127].
@@ -52,23 +54,120 @@ pub struct SampleBatch {
     pub data: SampleData,
 }
 
+/// Mid-tread quantizer of `v` with `qmax` levels each side: `(step, q)` with
+/// `step = max|v| / qmax` (zero for an all-zero input, so every `q` is zero).
+fn quantize_ints(v: &[f64], qmax: f64) -> (f64, Vec<f64>) {
+    let m = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let step = m / qmax;
+    let inv = if step > 0.0 { 1.0 / step } else { 0.0 };
+    let q = v
+        .iter()
+        .map(|x| (x * inv).round().clamp(-qmax, qmax))
+        .collect();
+    (step, q)
+}
+
 impl SampleBatch {
     /// Encodes `z` in `format`. Integer formats use the step
     /// `max |re|, |im| / qmax` (mid-tread rounding, no clipping).
+    ///
+    /// Samples are interleaved `re, im` in column-major order. `qmax` is 32767
+    /// for [`SampleFormat::I16`] and 127 for [`SampleFormat::I8`]; each value
+    /// becomes `round(v / step)`, so the error per real value is at most
+    /// `step / 2`. An all-zero batch gets step 0 (and quantization variance 0).
+    /// The samples must be finite.
     pub fn quantize(z: &CMat, format: SampleFormat) -> Self {
-        let _ = (z, format);
-        todo!("helper: engine")
+        let flat: Vec<f64> = z.iter().flat_map(|c| [c.re, c.im]).collect();
+        let data = match format {
+            SampleFormat::F64 => SampleData::F64(flat),
+            SampleFormat::F32 => SampleData::F32(flat.iter().map(|&x| x as f32).collect()),
+            SampleFormat::I16 => {
+                let (scale, q) = quantize_ints(&flat, f64::from(i16::MAX));
+                let data = q.into_iter().map(|x| x as i16).collect();
+                SampleData::I16 { scale, data }
+            }
+            SampleFormat::I8 => {
+                let (scale, q) = quantize_ints(&flat, f64::from(i8::MAX));
+                let data = q.into_iter().map(|x| x as i8).collect();
+                SampleData::I8 { scale, data }
+            }
+        };
+        SampleBatch {
+            rows: u32::try_from(z.nrows()).expect("rows fit in u32"),
+            cols: u32::try_from(z.ncols()).expect("cols fit in u32"),
+            data,
+        }
+    }
+
+    /// The format the samples are in.
+    pub fn format(&self) -> SampleFormat {
+        match self.data {
+            SampleData::F64(_) => SampleFormat::F64,
+            SampleData::F32(_) => SampleFormat::F32,
+            SampleData::I16 { .. } => SampleFormat::I16,
+            SampleData::I8 { .. } => SampleFormat::I8,
+        }
     }
 
     /// The samples as the receiver reconstructs them.
+    ///
+    /// # Panics
+    /// If the data length is not `2 rows cols`.
     pub fn to_matrix(&self) -> CMat {
-        todo!("helper: engine")
+        let flat: Vec<f64> = match &self.data {
+            SampleData::F64(v) => v.clone(),
+            SampleData::F32(v) => v.iter().map(|&x| f64::from(x)).collect(),
+            SampleData::I16 { scale, data } => data.iter().map(|&q| scale * f64::from(q)).collect(),
+            SampleData::I8 { scale, data } => data.iter().map(|&q| scale * f64::from(q)).collect(),
+        };
+        let (rows, cols) = (self.rows as usize, self.cols as usize);
+        assert_eq!(flat.len(), 2 * rows * cols, "sample batch length");
+        let it = flat.chunks_exact(2).map(|p| C64::new(p[0], p[1]));
+        CMat::from_iterator(rows, cols, it)
     }
 
     /// Variance the format adds per complex sample: `step^2 / 6` for the integer
     /// formats (uniform error on re and im), zero for floats.
     pub fn quantization_var(&self) -> f64 {
-        todo!("helper: engine")
+        match &self.data {
+            SampleData::F64(_) | SampleData::F32(_) => 0.0,
+            SampleData::I16 { scale, .. } | SampleData::I8 { scale, .. } => scale * scale / 6.0,
+        }
+    }
+}
+
+/// Serde for `Vec<i16>` as a byte string of little-endian pairs.
+mod i16_bytes {
+    use serde::de::{Error, Visitor};
+    use serde::{Deserializer, Serializer};
+    use std::fmt;
+
+    pub fn serialize<S: Serializer>(v: &[i16], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    struct BytesVisitor;
+
+    impl Visitor<'_> for BytesVisitor {
+        type Value = Vec<i16>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an even number of bytes")
+        }
+
+        fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<Vec<i16>, E> {
+            if !b.len().is_multiple_of(2) {
+                return Err(E::invalid_length(b.len(), &self));
+            }
+            Ok(b.chunks_exact(2)
+                .map(|p| i16::from_le_bytes([p[0], p[1]]))
+                .collect())
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i16>, D::Error> {
+        d.deserialize_bytes(BytesVisitor)
     }
 }
 
@@ -112,17 +211,141 @@ impl Message {
     /// Length of the bincode 2 (standard config) encoding in bytes, computed
     /// without allocating.
     pub fn encoded_len(&self) -> u64 {
-        todo!("helper: engine")
+        let mut w = bincode::enc::write::SizeWriter::default();
+        bincode::serde::encode_into_writer(self, &mut w, bincode::config::standard())
+            .expect("a message always encodes");
+        w.bytes_written as u64
     }
 
     /// The bincode 2 (standard config) encoding.
     pub fn encode(&self) -> Vec<u8> {
-        todo!("helper: engine")
+        bincode::serde::encode_to_vec(self, bincode::config::standard())
+            .expect("a message always encodes")
     }
 
-    /// Decodes what [`Message::encode`] produced.
+    /// Decodes what [`Message::encode`] produced; trailing bytes are an error.
     pub fn decode(bytes: &[u8]) -> Result<Message, String> {
-        let _ = bytes;
-        todo!("helper: engine")
+        let (m, used): (Message, usize) =
+            bincode::serde::decode_from_slice(bytes, bincode::config::standard())
+                .map_err(|e| e.to_string())?;
+        if used != bytes.len() {
+            return Err(format!(
+                "{} trailing bytes after a message",
+                bytes.len() - used
+            ));
+        }
+        Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::cn_matrix;
+    use crate::rng::{STREAM_TEST, stream};
+
+    const FORMATS: [SampleFormat; 4] = [
+        SampleFormat::F64,
+        SampleFormat::F32,
+        SampleFormat::I16,
+        SampleFormat::I8,
+    ];
+
+    fn batch(rows: usize, cols: usize) -> CMat {
+        cn_matrix(&mut stream(3, &[STREAM_TEST, 0x6d]), rows, cols, 2.0)
+    }
+
+    fn messages() -> Vec<Message> {
+        let z = batch(4, 5);
+        let mut payloads: Vec<Payload> = FORMATS
+            .iter()
+            .map(|&f| Payload::Samples(SampleBatch::quantize(&z, f)))
+            .collect();
+        payloads.push(Payload::Samples(SampleBatch::quantize(
+            &CMat::zeros(2, 3),
+            SampleFormat::I8,
+        )));
+        payloads.extend([
+            Payload::Statistic(3.25),
+            Payload::Decision(true),
+            Payload::Decision(false),
+            Payload::Symbols(vec![0, 1, 300, u16::MAX]),
+            Payload::Symbols(Vec::new()),
+        ]);
+        let nodes = [0, 7, u32::MAX];
+        let it = payloads.into_iter().enumerate();
+        it.map(|(i, payload)| Message {
+            frame: 1000 * i as u64,
+            node: nodes[i % 3],
+            payload,
+        })
+        .collect()
+    }
+
+    #[test]
+    fn encoded_len_matches_and_round_trips() {
+        for m in messages() {
+            let bytes = m.encode();
+            assert_eq!(m.encoded_len(), bytes.len() as u64, "{}", m.payload.kind());
+            assert_eq!(Message::decode(&bytes).unwrap(), m);
+        }
+    }
+
+    #[test]
+    fn decode_rejects_garbage() {
+        let mut bytes = messages()[2].encode();
+        bytes.push(0);
+        assert!(Message::decode(&bytes).is_err());
+        assert!(Message::decode(&bytes[..bytes.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn encoded_sizes_follow_the_format() {
+        let z = batch(20, 30);
+        let len = |f| {
+            let payload = Payload::Samples(SampleBatch::quantize(&z, f));
+            Message {
+                frame: 12345,
+                node: 3,
+                payload,
+            }
+            .encoded_len()
+        };
+        let sizes = FORMATS.map(len);
+        for (size, bytes_per_value) in sizes.into_iter().zip([8, 4, 2, 1]) {
+            let raw = 1200 * bytes_per_value;
+            assert!(raw < size && size <= raw + 32, "{sizes:?}");
+        }
+        let decision = Message {
+            frame: 12345,
+            node: u32::MAX,
+            payload: Payload::Decision(true),
+        };
+        assert!(decision.encoded_len() <= 12, "{}", decision.encoded_len());
+    }
+
+    #[test]
+    fn quantization_error_is_within_half_a_step() {
+        let z = batch(20, 30);
+        for f in FORMATS {
+            let b = SampleBatch::quantize(&z, f);
+            assert_eq!(b.format(), f);
+            let back = b.to_matrix();
+            assert_eq!(back.shape(), z.shape());
+            let err = (&back - &z).iter().fold(0.0f64, |m, e| m.max(e.norm()));
+            let (bound, var) = match &b.data {
+                SampleData::F64(_) => (0.0, 0.0),
+                SampleData::F32(_) => (1e-6 * z.iter().fold(0.0f64, |m, c| m.max(c.norm())), 0.0),
+                SampleData::I16 { scale, .. } | SampleData::I8 { scale, .. } => (
+                    scale / 2.0 * 2f64.sqrt() * (1.0 + 1e-12),
+                    scale * scale / 6.0,
+                ),
+            };
+            assert!(err <= bound, "{f:?}: {err} > {bound}");
+            assert_eq!(b.quantization_var(), var);
+        }
+        let zero = SampleBatch::quantize(&CMat::zeros(3, 2), SampleFormat::I16);
+        assert_eq!(zero.to_matrix(), CMat::zeros(3, 2));
+        assert_eq!(zero.quantization_var(), 0.0);
     }
 }
