@@ -23,7 +23,7 @@ mod run;
 mod world;
 
 pub use config::{CcFusion, NetParams, NodePfa, SymbolDelivery};
-pub use medium::{SymbolBook, node_signal};
+pub use medium::{FrameTruth, SymbolBook, node_signal};
 pub use metrics::{FrameRecord, LinkReport, RunMetrics};
 pub use run::{DropReport, RunOutput, run_drop, run_drops};
 pub use world::World;

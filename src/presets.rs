@@ -14,13 +14,19 @@ use crate::sim::{LinkConfig, SimTime};
 /// sigma_rcs^2 = `rcs_db`.
 pub fn default_params(rcs_db: f64) -> Params {
     let mut p = Params::paper();
-    p.sensing.scale = SensingScale::Paper { rcs_var: db_to_lin(rcs_db) };
+    p.sensing.scale = SensingScale::Paper {
+        rcs_var: db_to_lin(rcs_db),
+    };
     p
 }
 
 /// A link of `capacity_bps` (None = unlimited) with 50 us latency.
 pub fn link(capacity_bps: Option<f64>) -> LinkConfig {
-    LinkConfig { capacity_bps, latency: SimTime::from_secs(50e-6), ..LinkConfig::default() }
+    LinkConfig {
+        capacity_bps,
+        latency: SimTime::from_secs(50e-6),
+        ..LinkConfig::default()
+    }
 }
 
 /// The backhaul settings of the default run, each a labelled [`NetParams`]:
@@ -29,7 +35,12 @@ pub fn link(capacity_bps: Option<f64>) -> LinkConfig {
 /// decision budget, f32 samples (4.8 kB per node per frame, 38 Mbit/s).
 pub fn default_settings() -> Vec<(String, NetParams)> {
     let mk = |label: &str, cap: Option<f64>, report: ReportPolicy| {
-        let net = NetParams { uplinks: vec![link(cap)], downlinks: vec![link(cap)], report: vec![report], ..NetParams::default() };
+        let net = NetParams {
+            uplinks: vec![link(cap)],
+            downlinks: vec![link(cap)],
+            report: vec![report],
+            ..NetParams::default()
+        };
         (label.to_string(), net)
     };
     vec![
@@ -44,10 +55,22 @@ pub fn default_settings() -> Vec<(String, NetParams)> {
 /// with the paper's per-node Pfa and with the fused-Pfa design.
 pub fn fig7_schemes() -> Vec<Scheme> {
     use crate::power::Policy;
-    let s = |label: &str, nodes, s0, policy, fusion| Scheme { label: label.into(), nodes, sensing_symbol: s0, policy, fusion };
+    let s = |label: &str, nodes, s0, policy, fusion| Scheme {
+        label: label.into(),
+        nodes,
+        sensing_symbol: s0,
+        policy,
+        fusion,
+    };
     let c = Fusion::Centralized;
-    let vote = Fusion::Voting { rule: VotingRule::PaperKappa, fused_pfa: false };
-    let vote_fused = Fusion::Voting { rule: VotingRule::PaperKappa, fused_pfa: true };
+    let vote = Fusion::Voting {
+        rule: VotingRule::PaperKappa,
+        fused_pfa: false,
+    };
+    let vote_fused = Fusion::Voting {
+        rule: VotingRule::PaperKappa,
+        fused_pfa: true,
+    };
     vec![
         s("IAPS with s0", NodeSet::All, true, Policy::Lp, c),
         s("passive with s0", NodeSet::Raps, true, Policy::Lp, c),
@@ -56,8 +79,20 @@ pub fn fig7_schemes() -> Vec<Scheme> {
         s("passive w/o s0", NodeSet::Raps, false, Policy::Lp, c),
         s("active w/o s0", NodeSet::Bs, false, Policy::Lp, c),
         s("min P_total", NodeSet::All, false, Policy::MinPower, c),
-        s("IAPS voting, node Pfa", NodeSet::All, true, Policy::MaxP0, vote),
-        s("IAPS voting, fused Pfa", NodeSet::All, true, Policy::MaxP0, vote_fused),
+        s(
+            "IAPS voting, node Pfa",
+            NodeSet::All,
+            true,
+            Policy::MaxP0,
+            vote,
+        ),
+        s(
+            "IAPS voting, fused Pfa",
+            NodeSet::All,
+            true,
+            Policy::MaxP0,
+            vote_fused,
+        ),
     ]
 }
 

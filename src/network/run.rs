@@ -150,7 +150,8 @@ pub fn run_drops(
             s.spawn(move || {
                 let mut d = t;
                 while d < drops {
-                    let (report, trace) = capture(d, || run_drop(params, net, book, seed, d, frames));
+                    let (report, trace) =
+                        capture(d, || run_drop(params, net, book, seed, d, frames));
                     if tx.send((d, report.map(|r| (r, trace)))).is_err() {
                         return;
                     }

@@ -35,11 +35,20 @@ pub fn run_default(a: &EngineArgs) -> Result<()> {
     );
     println!(
         "{:<22} {:>24} {:>9} {:>11} {:>11} {:>11} {:>9} {:>6} {:>6}",
-        "backhaul", "Pd [95% CI]", "Pfa", "lat mean", "lat p99", "B/frame", "max util", "late", "lost"
+        "backhaul",
+        "Pd [95% CI]",
+        "Pfa",
+        "lat mean",
+        "lat p99",
+        "B/frame",
+        "max util",
+        "late",
+        "lost"
     );
     let mut traces = Vec::new();
     for (i, (label, net)) in default_settings().into_iter().enumerate() {
-        let out = run_drops(&p, &net, a.seed, a.drops, a.frames, a.threads, |_| {}).with_context(|| format!("setting {label}"))?;
+        let out = run_drops(&p, &net, a.seed, a.drops, a.frames, a.threads, |_| {})
+            .with_context(|| format!("setting {label}"))?;
         // One Chrome process per (setting, drop).
         traces.extend(out.trace.into_iter().map(|mut r| {
             r.drop += i as u64 * a.drops;
@@ -49,7 +58,11 @@ pub fn run_default(a: &EngineArgs) -> Result<()> {
         let (pd, ci) = m.pd();
         let (pfa, _) = m.pfa();
         let (lat, p99) = m.latency();
-        let util = m.uplinks.iter().map(|l| l.utilization()).fold(0.0, f64::max);
+        let util = m
+            .uplinks
+            .iter()
+            .map(|l| l.utilization())
+            .fold(0.0, f64::max);
         println!(
             "{:<22} {:>6.4} [{:.4}, {:.4}] {:>9.2e} {:>8.1} us {:>8.1} us {:>11.0} {:>9.3} {:>6} {:>6}",
             label,
@@ -66,12 +79,16 @@ pub fn run_default(a: &EngineArgs) -> Result<()> {
         );
     }
     if let Some(path) = &a.trace_json {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        );
         iaps::trace::write_json_lines(&mut f, &traces)?;
         f.flush()?;
     }
     if let Some(path) = &a.trace_chrome {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        );
         iaps::trace::write_chrome(&mut f, &traces)?;
         f.flush()?;
     }
