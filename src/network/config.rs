@@ -106,3 +106,105 @@ pub(crate) fn per_node<T: Clone>(list: &[T], r: usize) -> T {
         .expect("non-empty per-node list")
         .clone()
 }
+
+impl NetParams {
+    /// Checks every range; returns all violations, not just the first.
+    pub fn validate(&self) -> Result<(), Vec<crate::params::ParamError>> {
+        let mut errs = Vec::new();
+        let mut need = |ok: bool, key: &'static str, value: String, expected: &str| {
+            if !ok {
+                errs.push(crate::params::ParamError {
+                    key,
+                    value,
+                    expected: expected.to_string(),
+                });
+            }
+        };
+        let pos = |x: f64| x > 0.0 && x.is_finite();
+        need(
+            pos(self.symbol_time_s),
+            "backhaul.symbol_time_s",
+            self.symbol_time_s.to_string(),
+            "must be > 0 s",
+        );
+        need(
+            pos(self.frame_interval_s),
+            "backhaul.frame_interval_s",
+            self.frame_interval_s.to_string(),
+            "must be > 0 s",
+        );
+        need(
+            self.deadline_s >= 0.0 && self.deadline_s.is_finite(),
+            "backhaul.deadline_s",
+            self.deadline_s.to_string(),
+            "must be >= 0 s",
+        );
+        for (key, links) in [
+            ("backhaul.uplinks", &self.uplinks),
+            ("backhaul.downlinks", &self.downlinks),
+        ] {
+            need(
+                !links.is_empty(),
+                key,
+                "[]".into(),
+                "must list at least one link",
+            );
+            for l in links {
+                if let Some(c) = l.capacity_bps {
+                    need(
+                        pos(c),
+                        key,
+                        format!("capacity_bps = {c}"),
+                        "capacity must be > 0 bit/s or unlimited",
+                    );
+                }
+                need(
+                    (0.0..=1.0).contains(&l.loss),
+                    key,
+                    format!("loss = {}", l.loss),
+                    "loss must be in [0, 1]",
+                );
+                need(
+                    l.outages.iter().all(|(a, b)| a <= b),
+                    key,
+                    "outages".into(),
+                    "each outage needs start <= end",
+                );
+            }
+        }
+        need(
+            !self.report.is_empty(),
+            "backhaul.report",
+            "[]".into(),
+            "must list at least one policy",
+        );
+        need(
+            (1..=65536).contains(&self.symbol_book),
+            "backhaul.symbol_book",
+            self.symbol_book.to_string(),
+            "must be in 1..=65536 (indices are u16)",
+        );
+        need(
+            (0.0..=1.0).contains(&self.target_probability),
+            "run.target_probability",
+            self.target_probability.to_string(),
+            "must be in [0, 1]",
+        );
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_bad_values_are_named() {
+        NetParams::default().validate().unwrap();
+        let mut n = NetParams::default();
+        n.uplinks[0].capacity_bps = Some(0.0);
+        n.symbol_book = 0;
+        let keys: Vec<_> = n.validate().unwrap_err().iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["backhaul.uplinks", "backhaul.symbol_book"]);
+    }
+}
