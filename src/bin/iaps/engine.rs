@@ -34,8 +34,9 @@ pub fn run_default(a: &EngineArgs) -> Result<()> {
         a.drops, a.frames, a.seed
     );
     println!(
-        "{:<22} {:>24} {:>9} {:>11} {:>11} {:>11} {:>9} {:>6} {:>6}",
+        "{:<22} {:>8} {:>24} {:>9} {:>11} {:>11} {:>9} {:>9} {:>6} {:>6}",
         "backhaul",
+        "SINR ok",
         "Pd [95% CI]",
         "Pfa",
         "lat mean",
@@ -46,7 +47,15 @@ pub fn run_default(a: &EngineArgs) -> Result<()> {
         "lost"
     );
     let mut traces = Vec::new();
+    let mut per_link = Vec::new();
     for (i, (label, net)) in default_settings().into_iter().enumerate() {
+        if let Err(errs) = net.validate() {
+            let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
+            bail!(
+                "setting {label}: invalid network parameters:\n{}",
+                lines.join("\n")
+            );
+        }
         let out = run_drops(&p, &net, a.seed, a.drops, a.frames, a.threads, |_| {})
             .with_context(|| format!("setting {label}"))?;
         // One Chrome process per (setting, drop).
@@ -64,8 +73,9 @@ pub fn run_default(a: &EngineArgs) -> Result<()> {
             .map(|l| l.utilization())
             .fold(0.0, f64::max);
         println!(
-            "{:<22} {:>6.4} [{:.4}, {:.4}] {:>9.2e} {:>8.1} us {:>8.1} us {:>11.0} {:>9.3} {:>6} {:>6}",
+            "{:<22} {:>8} {:>6.4} [{:.4}, {:.4}] {:>9.2e} {:>8.1} us {:>8.1} us {:>9.0} {:>9.3} {:>6} {:>6}",
             label,
+            format!("{}/{}", m.drops - m.infeasible_drops, m.drops),
             pd,
             ci.low,
             ci.high,
@@ -77,6 +87,41 @@ pub fn run_default(a: &EngineArgs) -> Result<()> {
             m.late,
             m.lost
         );
+        per_link.push((label, m));
+    }
+    if a.per_link {
+        for (label, m) in &per_link {
+            println!("\n{label}: per link");
+            println!(
+                "{:<8} {:>10} {:>12} {:>9} {:>8} {:>8} {:>12}",
+                "link", "messages", "bytes", "util", "lost", "dropped", "peak queue"
+            );
+            let frames = m.frames.len().max(1) as f64;
+            let rows = m
+                .uplinks
+                .iter()
+                .enumerate()
+                .map(|(r, l)| (format!("up{r}"), l));
+            let rows = rows.chain(
+                m.downlinks
+                    .iter()
+                    .enumerate()
+                    .map(|(r, l)| (format!("down{r}"), l)),
+            );
+            for (name, l) in rows.filter(|(_, l)| l.stats.offered > 0) {
+                let s = &l.stats;
+                println!(
+                    "{:<8} {:>10} {:>10.0}/f {:>9.4} {:>8} {:>8} {:>10} B",
+                    name,
+                    s.offered,
+                    s.offered_bytes as f64 / frames,
+                    l.utilization(),
+                    s.lost,
+                    s.dropped,
+                    s.peak_queue_bytes
+                );
+            }
+        }
     }
     if let Some(path) = &a.trace_json {
         let mut f = std::io::BufWriter::new(

@@ -52,6 +52,9 @@ struct EngineArgs {
     /// setting and drop, one track per node and per link.
     #[arg(long, value_name = "FILE")]
     trace_chrome: Option<std::path::PathBuf>,
+    /// Also print each link's messages, bytes per frame, utilization, losses and peak queue.
+    #[arg(long)]
+    per_link: bool,
 }
 
 #[derive(clap::Args)]
