@@ -21,7 +21,8 @@ enum Report {
 
 #[derive(Debug)]
 struct CcFrame {
-    x: CMat,
+    /// `X conj(u)`: what the direct path contributes per unit `G_r`.
+    xu: CVec,
     u: CVec,
     reports: Vec<(usize, Report)>,
     samples: usize,
@@ -125,13 +126,13 @@ impl Cc {
         let report = match msg.payload {
             Payload::Samples(batch) => {
                 let z = batch.to_matrix();
-                let direct = (r > 0).then(|| (&self.scene.g[r - 1], f.x.clone() * f.u.conjugate()));
+                let direct = (r > 0).then(|| (&self.scene.g[r - 1], &f.xu));
                 let noise = self.noise_w + batch.quantization_var();
                 f.samples += 1;
                 Report::Soft(glrt_term(
                     &self.scene.b[r],
                     &matched(&z, &f.u),
-                    direct.as_ref().map(|(g, xu)| (*g, xu)),
+                    direct,
                     f.u.norm_squared(),
                     noise,
                 ))
