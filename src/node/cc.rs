@@ -106,10 +106,11 @@ impl Cc {
 
     /// Frame `frame` starts: the CC knows its X (it selected the symbols).
     pub fn on_frame(&mut self, frame: u64, x: CMat, u: CVec) {
+        let xu = x * u.conjugate();
         self.open.insert(
             frame,
             CcFrame {
-                x,
+                xu,
                 u,
                 reports: Vec::new(),
                 samples: 0,
