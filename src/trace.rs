@@ -98,8 +98,13 @@ pub fn init(console_filter: Option<&str>, capture: bool) {
         EnvFilter::try_new(console_filter.unwrap_or("warn"))
             .unwrap_or_else(|_| EnvFilter::new("warn"))
     });
+    // Wall-clock timestamps mean nothing in a simulation: events carry
+    // sim_time_ns instead. Colour only on a terminal.
+    use std::io::IsTerminal;
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
+        .without_time()
+        .with_ansi(io::stderr().is_terminal())
         .with_filter(console);
     let cap = capture.then(|| {
         let env = env.unwrap_or_else(|| EnvFilter::new("trace"));

@@ -56,6 +56,10 @@ fn run_output_and_traces_do_not_depend_on_threads() {
         ));
     }
     assert_eq!(outputs[0], outputs[1]);
+    assert!(
+        outputs[0].1.len() > 1000 && outputs[0].2.len() > 1000,
+        "traces were written"
+    );
     let text = String::from_utf8(outputs[0].0.clone()).unwrap();
     assert!(text.contains("unlimited, samples") && text.contains("10 Mbit/s, adaptive"));
     std::fs::remove_dir_all(&dir).ok();

@@ -178,7 +178,7 @@ impl World {
     }
 
     fn on_frame_start(&mut self, now: SimTime, n: u64, frames: u64) {
-        let _span = tracing::debug_span!("frame", frame = n).entered();
+        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame = n).entered();
         let p = &self.params;
         let truth = FrameTruth::draw(
             self.seed,
@@ -226,7 +226,7 @@ impl World {
     }
 
     fn on_observe(&mut self, now: SimTime, frame: u64, r: usize) {
-        let _span = tracing::debug_span!("frame", frame).entered();
+        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame).entered();
         let live = self.live.get_mut(&frame).expect("frame is live");
         let z = node_signal(
             self.seed,
@@ -254,7 +254,7 @@ impl World {
     }
 
     fn on_node_input(&mut self, now: SimTime, r: usize, msg: Message) {
-        let _span = tracing::debug_span!("frame", frame = msg.frame).entered();
+        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame = msg.frame).entered();
         debug!(target: "iaps::sim", sim_time_ns = now.as_nanos_f64(), frame = msg.frame, node = node_name(r), link = format!("down{r}"), kind = msg.payload.kind(), bytes = msg.encoded_len(), "deliver");
         let Payload::Symbols(ix) = msg.payload else {
             return;
@@ -272,7 +272,7 @@ impl World {
     }
 
     fn on_cc_input(&mut self, now: SimTime, msg: Message) {
-        let _span = tracing::debug_span!("frame", frame = msg.frame).entered();
+        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame = msg.frame).entered();
         let (frame, r, kind) = (msg.frame, msg.node as usize, msg.payload.kind());
         debug!(target: "iaps::sim", sim_time_ns = now.as_nanos_f64(), frame, node = "cc", link = format!("up{r}"), kind, bytes = msg.encoded_len(), "deliver");
         match self.cc.on_report(now, msg) {
@@ -327,7 +327,7 @@ impl World {
     }
 
     fn record(&mut self, d: CcDecision) {
-        let _span = tracing::debug_span!("frame", frame = d.frame).entered();
+        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame = d.frame).entered();
         let end = self.frame_start(d.frame).plus(self.air);
         let live = self.live.get_mut(&d.frame).expect("frame is live");
         live.decided = true;
