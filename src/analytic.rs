@@ -5,8 +5,10 @@
 
 mod budget;
 mod centralized;
+mod mixed;
 mod voting;
 
 pub use budget::{Gram, LinkBudget, NodeBudget};
 pub use centralized::{CentralizedPd, centralized};
+pub use mixed::{Report, mixed_glrt_pd};
 pub use voting::{VotingPd, local_pd, voting};

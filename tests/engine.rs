@@ -164,3 +164,29 @@ fn adaptive_reporting_climbs_from_voting_to_glrt_level_with_capacity() {
     let last = pds.last().unwrap();
     assert!(last.1.contains(g) || gci.contains(last.0));
 }
+
+#[test]
+fn engine_pd_matches_the_exact_analytic_pd_of_its_fusion() {
+    // Mixed reports on unlimited links: BS samples, RAPs alternate statistic
+    // and decision; the exact Pd of the mixed GLRT averaged over drops.
+    // Binomial acceptance at the mean is conservative for a Poisson-binomial
+    // count (its variance is smaller); 99.9% confidence.
+    let p = default_params(-19.0);
+    let mut n = net(None, ReportPolicy::Samples);
+    n.report = vec![
+        ReportPolicy::Samples,
+        ReportPolicy::Statistic,
+        ReportPolicy::Decision,
+    ];
+    n.report
+        .extend([ReportPolicy::Statistic, ReportPolicy::Decision].repeat(5));
+    let m = run_drops(&p, &n, 13, 24, 400, 0, |_| {}).unwrap().metrics;
+    let (k, trials) = m.detections();
+    let exact = m.pd_analytic_exact();
+    let (lo, hi) = iaps::stats::binomial_acceptance(trials, exact, 0.999);
+    eprintln!(
+        "mixed reports: Pd {k}/{trials} = {:.4}, exact {exact:.4}, range [{lo}, {hi}]",
+        k as f64 / trials as f64
+    );
+    assert!((lo..=hi).contains(&k));
+}

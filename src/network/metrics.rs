@@ -71,6 +71,10 @@ pub struct RunMetrics {
     pub uplinks: Vec<LinkReport>,
     /// Downlink to node r at index r.
     pub downlinks: Vec<LinkReport>,
+    /// Sum over feasible drops of the analytic Pd as printed in the paper.
+    pub pd_paper_sum: f64,
+    /// Sum over feasible drops of the exact analytic Pd of the CC's fusion.
+    pub pd_exact_sum: f64,
 }
 
 impl RunMetrics {
@@ -82,6 +86,8 @@ impl RunMetrics {
         self.late += o.late;
         self.lost += o.lost;
         self.dropped += o.dropped;
+        self.pd_paper_sum += o.pd_paper_sum;
+        self.pd_exact_sum += o.pd_exact_sum;
         for (mine, theirs) in [
             (&mut self.uplinks, o.uplinks),
             (&mut self.downlinks, o.downlinks),
@@ -140,6 +146,21 @@ impl RunMetrics {
         let mean = l.iter().sum::<f64>() / l.len() as f64;
         let idx = ((0.99 * l.len() as f64).ceil() as usize).clamp(1, l.len()) - 1;
         (mean, l[idx])
+    }
+
+    /// Drops whose SINR targets were met.
+    pub fn feasible_drops(&self) -> u64 {
+        self.drops - self.infeasible_drops
+    }
+
+    /// Mean analytic Pd as printed, over feasible drops (NaN if none).
+    pub fn pd_analytic_paper(&self) -> f64 {
+        self.pd_paper_sum / self.feasible_drops() as f64
+    }
+
+    /// Mean exact analytic Pd, over feasible drops (NaN if none).
+    pub fn pd_analytic_exact(&self) -> f64 {
+        self.pd_exact_sum / self.feasible_drops() as f64
     }
 
     /// Backhaul bytes offered per decided frame, all links.

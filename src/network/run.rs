@@ -3,10 +3,12 @@
 
 use super::config::per_node;
 use super::{NetParams, NodePfa, SymbolBook, SymbolDelivery, World};
-use crate::analytic::{LinkBudget, local_pd};
+use crate::analytic::{Gram, LinkBudget, Report, centralized, local_pd, mixed_glrt_pd, voting};
 use crate::detect::LocalDetector;
-use crate::fusion::node_pfa_for_fused;
+use crate::fusion::{VotingRule, mixed_threshold, node_pfa_for_fused};
+use crate::network::CcFusion;
 use crate::network::RunMetrics;
+use crate::node::ReportPolicy;
 use crate::node::{Cc, Receiver};
 use crate::params::Params;
 use crate::power::allocate;
@@ -91,6 +93,7 @@ pub fn run_drop(
             )
         })
         .collect();
+    let (pd_paper, pd_exact) = analytic_pd(p, net, &budget, &nodes, q);
     let cc = Cc::new(
         scene.clone(),
         nodes.clone(),
@@ -112,11 +115,50 @@ pub fn run_drop(
         receivers,
         cc,
     );
+    let mut metrics = world.run(frames);
+    metrics.pd_paper_sum = pd_paper;
+    metrics.pd_exact_sum = pd_exact;
     Ok(DropReport {
         drop,
         feasible: true,
-        metrics: world.run(frames),
+        metrics,
     })
+}
+
+/// The analytic Pd of the fusion the drop's reporting policies imply when every
+/// report arrives: (as printed, exact). `adaptive` counts as samples (its best
+/// case); under a voting rule every report counts as a bit at its local SNR.
+fn analytic_pd(p: &Params, net: &NetParams, b: &LinkBudget, nodes: &[usize], q: f64) -> (f64, f64) {
+    let (pfa, target) = (p.sensing.pfa, p.sensing.target);
+    let gram = Gram::Random(32);
+    match net.fusion {
+        CcFusion::Vote(rule) => {
+            let v = voting(b, nodes, q, rule, target, gram);
+            (v.paper, v.exact)
+        }
+        CcFusion::Glrt => {
+            let reports: Vec<(usize, Report)> = nodes
+                .iter()
+                .map(|&r| {
+                    let kind = match per_node(&net.report, r) {
+                        ReportPolicy::Samples | ReportPolicy::Adaptive => Report::Samples,
+                        ReportPolicy::Statistic => Report::Statistic,
+                        ReportPolicy::Decision => Report::Bit,
+                    };
+                    (r, kind)
+                })
+                .collect();
+            let bits = reports.iter().filter(|(_, k)| *k == Report::Bit).count();
+            let threshold = mixed_threshold(nodes.len() - bits, bits, q, pfa);
+            let exact = mixed_glrt_pd(b, &reports, q, threshold, target, gram);
+            let paper = if bits == 0 {
+                centralized(b, nodes, pfa, target, Gram::Nominal).paper
+            } else {
+                voting(b, nodes, q, VotingRule::PaperKappa, target, Gram::Nominal).paper
+            };
+            (paper, exact)
+        }
+    }
 }
 
 /// Runs drops `0..drops` on `threads` workers (0 = one per core). Each drop
