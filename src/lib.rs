@@ -70,4 +70,5 @@ pub mod scenario;
 pub mod sim;
 pub mod special;
 pub mod stats;
+pub mod sweep;
 pub mod trace;

@@ -1,10 +1,7 @@
-//! The embedded default run: the paper's Fig. 7 system at one sigma_rcs^2 under
-//! a few backhaul settings, so that voting-level and GLRT-level fusion show up
-//! from the links alone.
+//! Building blocks shared by tests, benches and the reference evaluation: the
+//! paper's system at a given sigma_rcs^2, a standard link, the Fig. 7 schemes.
 
 use crate::fusion::VotingRule;
-use crate::network::{CcFusion, NetParams};
-use crate::node::ReportPolicy;
 use crate::params::{Params, SensingScale, db_to_lin};
 use crate::reference::{Fusion, NodeSet, Scheme};
 use crate::sim::{LinkConfig, SimTime};
@@ -27,28 +24,6 @@ pub fn link(capacity_bps: Option<f64>) -> LinkConfig {
         latency: SimTime::from_secs(50e-6),
         ..LinkConfig::default()
     }
-}
-
-/// The backhaul settings of the default run, each a labelled [`NetParams`]:
-/// unlimited links with samples (the centralized GLRT), and 10 Mbit/s links
-/// with samples, decisions and the adaptive policy. One frame per ms, a 1 ms
-/// decision budget, f32 samples (4.8 kB per node per frame, 38 Mbit/s).
-pub fn default_settings() -> Vec<(String, NetParams)> {
-    let mk = |label: &str, cap: Option<f64>, report: ReportPolicy| {
-        let net = NetParams {
-            uplinks: vec![link(cap)],
-            downlinks: vec![link(cap)],
-            report: vec![report],
-            ..NetParams::default()
-        };
-        (label.to_string(), net)
-    };
-    vec![
-        mk("unlimited, samples", None, ReportPolicy::Samples),
-        mk("10 Mbit/s, samples", Some(10e6), ReportPolicy::Samples),
-        mk("10 Mbit/s, decision", Some(10e6), ReportPolicy::Decision),
-        mk("10 Mbit/s, adaptive", Some(10e6), ReportPolicy::Adaptive),
-    ]
 }
 
 /// The curves of Fig. 7 for the link-free reference evaluation, plus voting
@@ -94,9 +69,4 @@ pub fn fig7_schemes() -> Vec<Scheme> {
             vote_fused,
         ),
     ]
-}
-
-/// `CcFusion` of the paper's limited-backhaul case: voting with its kappa.
-pub fn paper_voting() -> CcFusion {
-    CcFusion::Vote(VotingRule::PaperKappa)
 }

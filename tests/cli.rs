@@ -1,13 +1,17 @@
 //! The `iaps` binary: same seed, same bytes whatever the thread count; bad
 //! input is a clear error with a non-zero exit, never a panic.
 
+use std::path::PathBuf;
 use std::process::Command;
 
 fn iaps(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_iaps"))
-        .args(args)
-        .output()
-        .expect("run iaps")
+    Command::new(env!("CARGO_BIN_EXE_iaps")).args(args).output().expect("run iaps")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("iaps-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
 }
 
 #[test]
@@ -22,59 +26,59 @@ fn reference_output_does_not_depend_on_threads() {
 }
 
 #[test]
-fn run_output_and_traces_do_not_depend_on_threads() {
-    let dir = std::env::temp_dir().join(format!("iaps-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+fn run_outputs_and_traces_do_not_depend_on_threads() {
+    let dir = temp("threads");
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
+        let out = dir.join(format!("t{threads}"));
         let json = dir.join(format!("t{threads}.jsonl"));
         let chrome = dir.join(format!("t{threads}.json"));
-        let out = iaps(&[
-            "run",
-            "--drops",
-            "3",
-            "--frames",
-            "3",
-            "--seed",
-            "4",
-            "--threads",
-            threads,
-            "--trace-json",
-            json.to_str().unwrap(),
-            "--trace-chrome",
-            chrome.to_str().unwrap(),
+        let o = iaps(&[
+            "run", "--set", "run.drops=3", "--set", "run.frames=3", "--set", "run.seed=4", "--threads", threads,
+            "--out", out.to_str().unwrap(), "--trace-json", json.to_str().unwrap(), "--trace-chrome",
+            chrome.to_str().unwrap(), "--no-plots",
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let read = |p: PathBuf| std::fs::read(p).unwrap();
         outputs.push((
-            out.stdout,
-            std::fs::read(&json).unwrap(),
-            std::fs::read(&chrome).unwrap(),
+            String::from_utf8(o.stdout).unwrap().replace(out.to_str().unwrap(), "OUT"),
+            read(out.join("results.csv")),
+            read(out.join("results.json")),
+            read(json),
+            read(chrome),
         ));
     }
     assert_eq!(outputs[0], outputs[1]);
-    assert!(
-        outputs[0].1.len() > 1000 && outputs[0].2.len() > 1000,
-        "traces were written"
-    );
-    let text = String::from_utf8(outputs[0].0.clone()).unwrap();
-    assert!(text.contains("unlimited, samples") && text.contains("10 Mbit/s, adaptive"));
+    assert!(outputs[0].3.len() > 1000 && outputs[0].4.len() > 1000, "traces were written");
+    assert!(outputs[0].0.contains("unlimited, samples") && outputs[0].0.contains("10 Mbit/s, adaptive"));
     std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
-fn bad_parameters_name_the_key_and_range() {
+fn bad_input_names_the_file_key_and_range() {
     let out = iaps(&["reference", "--pfa", "2"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("sensing.pfa = 2: must be in (0, 1)"), "{err}");
-    assert!(!err.contains("panicked"));
-    let out = iaps(&["run", "--drops", "many"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("--drops"));
-    let out = iaps(&["run", "--frames", "0"]);
+
+    let dir = temp("bad");
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, "[sensing]\npfa = 2\n\n[system]\nusers = 40\nbogus = 1\n").unwrap();
+    let out = iaps(&["check", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    for needle in ["bad.toml:2", "sensing.pfa", "bad.toml:5", "system.users", "system.bogus"] {
+        assert!(err.contains(needle), "missing {needle:?} in {err}");
+    }
+    assert!(!err.contains("panicked"));
+
+    let out = iaps(&["run", "--set", "backhaul.loss=7", "--no-plots"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--set") && err.contains("loss"), "{err}");
+    let out = iaps(&["run", "no-such-scenario"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = iaps(&["run", "--threads", "many"]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -1,0 +1,144 @@
+//! `iaps run`, `check`, `list` and `plot`: scenarios in, results files out.
+
+use crate::{CheckCmd, RunCmd};
+use anyhow::{Context, Result};
+use iaps::results::{Results, Row, plot_all};
+use iaps::scenario::{Scenario, bundled};
+use iaps::sweep::run_scenario;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+fn load(name: &str, sets: &[String]) -> Result<Scenario> {
+    let mut sc = Scenario::named(name)?;
+    for s in sets {
+        sc.set(s)?;
+    }
+    Ok(sc)
+}
+
+/// `iaps check`: validate every point and print the resolved scenario.
+pub fn check(a: &CheckCmd) -> Result<()> {
+    let sc = load(&a.scenario, &a.sets)?;
+    let points = sc.points()?;
+    print!("{}", sc.resolved_toml());
+    eprintln!("{}: ok, {} point(s) x variant(s)", sc.origin, points.len());
+    Ok(())
+}
+
+/// `iaps list`: the bundled scenarios and their descriptions.
+pub fn list() -> Result<()> {
+    for (name, text) in bundled() {
+        let sc = Scenario::parse(text, &format!("bundled:{name}"))?;
+        println!("{name:<10} {}", sc.description);
+    }
+    Ok(())
+}
+
+/// `iaps plot DIR`: redraw the plots from DIR/results.json.
+pub fn plot(dir: &Path) -> Result<()> {
+    let results = Results::load(dir).with_context(|| format!("reading {}", dir.join("results.json").display()))?;
+    for f in plot_all(&results, dir)? {
+        println!("{}", f.display());
+    }
+    Ok(())
+}
+
+fn header(keys: &[String]) -> String {
+    let mut h: String = keys.iter().map(|k| format!("{k:>16} ")).collect();
+    h.push_str(&format!(
+        "{:<22} {:>24} {:>9} {:>9} {:>10} {:>10} {:>9} {:>6} {:>6} {:>7}",
+        "variant", "Pd [95% CI]", "Pd exact*", "Pfa", "lat mean", "lat p99", "B/frame", "late", "lost", "SINR ok"
+    ));
+    h
+}
+
+fn line(r: &Row) -> String {
+    let mut s: String = r.coords.iter().map(|c| format!("{:>16} ", c.to_string().trim_matches('"'))).collect();
+    s.push_str(&format!(
+        "{:<22} {:>6.4} [{:.4}, {:.4}] {:>9.4} {:>9.2e} {:>7.1} us {:>7.1} us {:>9.0} {:>6.3} {:>6.3} {:>7.3}",
+        r.variant,
+        r.pd,
+        r.pd_low,
+        r.pd_high,
+        r.pd_analytic_exact,
+        r.pfa,
+        r.latency_mean_s * 1e6,
+        r.latency_p99_s * 1e6,
+        r.backhaul_bytes_per_frame,
+        r.late_fraction,
+        r.lost_fraction,
+        r.sinr_ok_fraction
+    ));
+    s
+}
+
+/// `iaps run`: every point through the engine, results saved after each point.
+pub fn run(a: &RunCmd) -> Result<()> {
+    let sc = load(&a.scenario, &a.sets)?;
+    let points = sc.points()?;
+    let out = a.out.clone().unwrap_or_else(|| Path::new("out").join(&sc.name));
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::write(out.join("scenario.resolved.toml"), sc.resolved_toml())
+        .with_context(|| format!("writing {}", out.join("scenario.resolved.toml").display()))?;
+    iaps::trace::init(None, a.trace_json.is_some() || a.trace_chrome.is_some());
+
+    let total: u64 = points.iter().map(|p| p.setup.run.drops).sum();
+    let bar = if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} drops  {elapsed} elapsed, ETA {eta}  {msg}")
+                .expect("valid template"),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let started = std::time::Instant::now();
+    println!("{} ({}): {} point(s), results in {}", sc.name, sc.origin, points.len(), out.display());
+    println!("{}", header(&sc.sweep.iter().map(|s| s.key.clone()).collect::<Vec<_>>()));
+    let mut traces = Vec::new();
+    let drops_per_point = points.first().map_or(1, |p| p.setup.run.drops);
+    let mut save_error = None;
+    let results = run_scenario(
+        &sc,
+        a.threads,
+        |_| bar.inc(1),
+        |partial, p, trace| {
+            let row = partial.rows.last().expect("a row per point");
+            bar.suspend(|| println!("{}", line(row)));
+            bar.set_message(format!("{} {}", p.index, p.variant));
+            let k = (partial.rows.len() - 1) as u64;
+            traces.extend(trace.into_iter().map(|mut r| {
+                r.drop += k * drops_per_point;
+                r
+            }));
+            if let Err(e) = partial.save(&out) {
+                save_error.get_or_insert(e);
+            }
+        },
+    )?;
+    bar.finish_and_clear();
+    if let Some(e) = save_error {
+        return Err(e).with_context(|| format!("saving results in {}", out.display()));
+    }
+    results.save(&out).with_context(|| format!("saving results in {}", out.display()))?;
+    println!("\n* exact Pd of the CC's fusion if every report arrived by the deadline");
+    if !a.no_plots {
+        let files = plot_all(&results, &out).context("drawing plots")?;
+        println!("{} plot file(s) in {}", files.len(), out.display());
+    }
+    for (path, chrome) in [(&a.trace_json, false), (&a.trace_chrome, true)] {
+        if let Some(path) = path {
+            let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            if chrome {
+                iaps::trace::write_chrome(&mut w, &traces)?;
+            } else {
+                iaps::trace::write_json_lines(&mut w, &traces)?;
+            }
+            w.flush()?;
+        }
+    }
+    eprintln!("{:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
