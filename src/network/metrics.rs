@@ -75,6 +75,9 @@ pub struct RunMetrics {
     pub pd_paper_sum: f64,
     /// Sum over feasible drops of the exact analytic Pd of the CC's fusion.
     pub pd_exact_sum: f64,
+    /// Sum over feasible drops of the corrected analytic Pd (eq. 30 without
+    /// the `1/(N0 + R N1)` factor; for voting, equal to the printed value).
+    pub pd_corrected_sum: f64,
 }
 
 impl RunMetrics {
@@ -88,6 +91,7 @@ impl RunMetrics {
         self.dropped += o.dropped;
         self.pd_paper_sum += o.pd_paper_sum;
         self.pd_exact_sum += o.pd_exact_sum;
+        self.pd_corrected_sum += o.pd_corrected_sum;
         for (mine, theirs) in [
             (&mut self.uplinks, o.uplinks),
             (&mut self.downlinks, o.downlinks),
@@ -156,6 +160,11 @@ impl RunMetrics {
     /// Mean analytic Pd as printed, over feasible drops (NaN if none).
     pub fn pd_analytic_paper(&self) -> f64 {
         self.pd_paper_sum / self.feasible_drops() as f64
+    }
+
+    /// Mean corrected analytic Pd, over feasible drops (NaN if none).
+    pub fn pd_analytic_corrected(&self) -> f64 {
+        self.pd_corrected_sum / self.feasible_drops() as f64
     }
 
     /// Mean exact analytic Pd, over feasible drops (NaN if none).

@@ -93,7 +93,7 @@ pub fn run_drop(
             )
         })
         .collect();
-    let (pd_paper, pd_exact) = analytic_pd(p, net, &budget, &nodes, q);
+    let (pd_paper, pd_corrected, pd_exact) = analytic_pd(p, net, &budget, &nodes, q);
     let cc = Cc::new(
         scene.clone(),
         nodes.clone(),
@@ -118,6 +118,7 @@ pub fn run_drop(
     let mut metrics = world.run(frames);
     metrics.pd_paper_sum = pd_paper;
     metrics.pd_exact_sum = pd_exact;
+    metrics.pd_corrected_sum = pd_corrected;
     Ok(DropReport {
         drop,
         feasible: true,
@@ -126,15 +127,15 @@ pub fn run_drop(
 }
 
 /// The analytic Pd of the fusion the drop's reporting policies imply when every
-/// report arrives: (as printed, exact). `adaptive` counts as samples (its best
+/// report arrives: (as printed, corrected, exact). `adaptive` counts as samples (its best
 /// case); under a voting rule every report counts as a bit at its local SNR.
-fn analytic_pd(p: &Params, net: &NetParams, b: &LinkBudget, nodes: &[usize], q: f64) -> (f64, f64) {
+fn analytic_pd(p: &Params, net: &NetParams, b: &LinkBudget, nodes: &[usize], q: f64) -> (f64, f64, f64) {
     let (pfa, target) = (p.sensing.pfa, p.sensing.target);
     let gram = Gram::Random(32);
     match net.fusion {
         CcFusion::Vote(rule) => {
             let v = voting(b, nodes, q, rule, target, gram);
-            (v.paper, v.exact)
+            (v.paper, v.paper, v.exact)
         }
         CcFusion::Glrt => {
             let reports: Vec<(usize, Report)> = nodes
@@ -151,12 +152,14 @@ fn analytic_pd(p: &Params, net: &NetParams, b: &LinkBudget, nodes: &[usize], q: 
             let bits = reports.iter().filter(|(_, k)| *k == Report::Bit).count();
             let threshold = mixed_threshold(nodes.len() - bits, bits, q, pfa);
             let exact = mixed_glrt_pd(b, &reports, q, threshold, target, gram);
-            let paper = if bits == 0 {
-                centralized(b, nodes, pfa, target, Gram::Nominal).paper
+            let (paper, corrected) = if bits == 0 {
+                let c = centralized(b, nodes, pfa, target, Gram::Nominal);
+                (c.paper, c.corrected)
             } else {
-                voting(b, nodes, q, VotingRule::PaperKappa, target, Gram::Nominal).paper
+                let v = voting(b, nodes, q, VotingRule::PaperKappa, target, Gram::Nominal).paper;
+                (v, v)
             };
-            (paper, exact)
+            (paper, corrected, exact)
         }
     }
 }
