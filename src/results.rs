@@ -1,2 +1,254 @@
-//! Results of a scenario run: one row per sweep point and variant, written as
-//! CSV and JSON and drawn as SVG and PNG plots.
+//! Results of a scenario run: one row per sweep point and variant, written as CSV and JSON and drawn as SVG and PNG plots.
+
+mod axis;
+mod csv;
+mod figure;
+mod json;
+mod plot;
+
+pub use plot::plot_all;
+
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// One row: a sweep point for one variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Values of [`Results::swept_keys`], same order (numbers or strings).
+    pub coords: Vec<serde_json::Value>,
+    /// Variant name, e.g. `IAPS` or `active only`.
+    pub variant: String,
+    /// Empirical detection probability.
+    #[serde(with = "nan_as_null")]
+    pub pd: f64,
+    /// Lower end of the confidence interval of `pd`.
+    #[serde(with = "nan_as_null")]
+    pub pd_low: f64,
+    /// Upper end of the confidence interval of `pd`.
+    #[serde(with = "nan_as_null")]
+    pub pd_high: f64,
+    /// Empirical false-alarm probability.
+    #[serde(with = "nan_as_null")]
+    pub pfa: f64,
+    /// Lower end of the confidence interval of `pfa`.
+    #[serde(with = "nan_as_null")]
+    pub pfa_low: f64,
+    /// Upper end of the confidence interval of `pfa`.
+    #[serde(with = "nan_as_null")]
+    pub pfa_high: f64,
+    /// Analytic Pd as printed in the paper.
+    #[serde(with = "nan_as_null")]
+    pub pd_analytic_paper: f64,
+    /// Exact analytic Pd.
+    #[serde(with = "nan_as_null")]
+    pub pd_analytic_exact: f64,
+    /// Mean decision latency in seconds.
+    #[serde(with = "nan_as_null")]
+    pub latency_mean_s: f64,
+    /// 99th percentile of the decision latency in seconds.
+    #[serde(with = "nan_as_null")]
+    pub latency_p99_s: f64,
+    /// Fraction of reports that arrived after the deadline.
+    #[serde(with = "nan_as_null")]
+    pub late_fraction: f64,
+    /// Fraction of reports lost.
+    #[serde(with = "nan_as_null")]
+    pub lost_fraction: f64,
+    /// Mean backhaul bytes per frame.
+    #[serde(with = "nan_as_null")]
+    pub backhaul_bytes_per_frame: f64,
+    /// Fraction of drops whose user SINR constraints were met.
+    #[serde(with = "nan_as_null")]
+    pub sinr_ok_fraction: f64,
+    /// Drops dropped because the power problem was infeasible.
+    pub infeasible_drops: u64,
+    /// Drops evaluated.
+    pub drops: u64,
+    /// Frames evaluated.
+    pub frames: u64,
+}
+
+/// The results of one scenario run.
+///
+/// Every `f64` may be NaN (no simulation ran, analytic-only fidelity, latency
+/// with no frames): CSV writes an empty cell, JSON writes `null` and reads
+/// `null` back as NaN. JSON has no infinities either: they are written as
+/// `null` too and so come back as NaN.
+///
+/// Its serde form (used by [`Results::write_json`]) writes each row as a flat
+/// object: the swept keys as fields, then `variant` and the metrics in
+/// [`METRIC_NAMES`] order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario description.
+    pub description: String,
+    /// Swept parameter keys, e.g. `sensing.rcs_db`.
+    pub swept_keys: Vec<String>,
+    /// One row per sweep point and variant.
+    pub rows: Vec<Row>,
+}
+
+/// The metric columns after `variant`, in CSV and JSON order.
+pub const METRIC_NAMES: [&str; 17] = [
+    "pd",
+    "pd_low",
+    "pd_high",
+    "pfa",
+    "pfa_low",
+    "pfa_high",
+    "pd_analytic_paper",
+    "pd_analytic_exact",
+    "latency_mean_s",
+    "latency_p99_s",
+    "late_fraction",
+    "lost_fraction",
+    "backhaul_bytes_per_frame",
+    "sinr_ok_fraction",
+    "infeasible_drops",
+    "drops",
+    "frames",
+];
+
+/// One metric value: a float (maybe NaN) or a count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cell {
+    /// A float metric.
+    F(f64),
+    /// A count.
+    U(u64),
+}
+
+impl Row {
+    /// The metric values in [`METRIC_NAMES`] order.
+    pub(crate) fn metric_cells(&self) -> [Cell; 17] {
+        use Cell::{F, U};
+        [
+            F(self.pd),
+            F(self.pd_low),
+            F(self.pd_high),
+            F(self.pfa),
+            F(self.pfa_low),
+            F(self.pfa_high),
+            F(self.pd_analytic_paper),
+            F(self.pd_analytic_exact),
+            F(self.latency_mean_s),
+            F(self.latency_p99_s),
+            F(self.late_fraction),
+            F(self.lost_fraction),
+            F(self.backhaul_bytes_per_frame),
+            F(self.sinr_ok_fraction),
+            U(self.infeasible_drops),
+            U(self.drops),
+            U(self.frames),
+        ]
+    }
+}
+
+/// Errors of reading, writing and plotting results.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    /// A file or directory could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// The JSON text is not a valid results document.
+    #[error("invalid results JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Drawing a plot failed.
+    #[error("plot {}: {message}", path.display())]
+    Plot {
+        /// The file being drawn.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl ResultsError {
+    fn io(path: &Path) -> impl FnOnce(io::Error) -> ResultsError + '_ {
+        move |source| ResultsError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl Results {
+    /// Writes the rows as CSV: a header line (swept keys, `variant`, then
+    /// [`METRIC_NAMES`]) and one line per row, `\n`-terminated, fields quoted
+    /// per RFC 4180 when needed, NaN as an empty cell.
+    pub fn write_csv(&self, w: &mut impl Write) -> io::Result<()> {
+        csv::write(self, w)
+    }
+
+    /// Writes the results as pretty-printed JSON with flat rows (see [`Results`]).
+    pub fn write_json(&self, w: &mut impl Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        w.write_all(b"\n")
+    }
+
+    /// Reads what [`Results::write_json`] writes (`null` metrics become NaN).
+    pub fn read_json(r: impl Read) -> Result<Results, ResultsError> {
+        Ok(serde_json::from_reader(BufReader::new(r))?)
+    }
+
+    /// Writes `results.csv` and `results.json` into `dir`, creating it.
+    pub fn save(&self, dir: &Path) -> Result<(), ResultsError> {
+        std::fs::create_dir_all(dir).map_err(ResultsError::io(dir))?;
+        let csv = dir.join("results.csv");
+        write_file(&csv, |w| self.write_csv(w))?;
+        let json = dir.join("results.json");
+        write_file(&json, |w| self.write_json(w))
+    }
+
+    /// Reads `dir/results.json`.
+    pub fn load(dir: &Path) -> Result<Results, ResultsError> {
+        let path = dir.join("results.json");
+        let file = File::open(&path).map_err(ResultsError::io(&path))?;
+        Results::read_json(file).map_err(|e| match e {
+            ResultsError::Json(source) if source.is_io() => ResultsError::Io {
+                path: path.clone(),
+                source: source.into(),
+            },
+            other => other,
+        })
+    }
+}
+
+/// Creates `path` and writes it through a buffer.
+fn write_file(
+    path: &Path,
+    f: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<(), ResultsError> {
+    let mut w = BufWriter::new(File::create(path).map_err(ResultsError::io(path))?);
+    f(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(ResultsError::io(path))
+}
+
+/// Serde helpers for an `f64` that is written as `null` when NaN (or
+/// infinite) and read back from `null` as NaN.
+pub mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes `None` for NaN and infinities, the value otherwise.
+    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        x.is_finite().then_some(*x).serialize(s)
+    }
+
+    /// Reads `null` as NaN.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,347 @@
+//! Results files (CSV, JSON, save/load) and plots on synthetic results.
+
+use iaps::results::{METRIC_NAMES, Results, Row, plot_all};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+/// A row with metrics derived from `pd` (all finite).
+fn row(coords: Vec<Value>, variant: &str, pd: f64) -> Row {
+    Row {
+        coords,
+        variant: variant.into(),
+        pd,
+        pd_low: (pd - 0.05).max(0.0),
+        pd_high: (pd + 0.05).min(1.0),
+        pfa: 1e-3,
+        pfa_low: 5e-4,
+        pfa_high: 2e-3,
+        pd_analytic_paper: pd * 0.95,
+        pd_analytic_exact: (pd * 1.02).min(1.0),
+        latency_mean_s: 0.002 + pd * 0.01,
+        latency_p99_s: 0.01 + pd * 0.05,
+        late_fraction: 0.01,
+        lost_fraction: 0.0,
+        backhaul_bytes_per_frame: 4096.0,
+        sinr_ok_fraction: 1.0,
+        infeasible_drops: 0,
+        drops: 100,
+        frames: 10_000,
+    }
+}
+
+/// A logistic Pd curve over `x` centred at `mid`.
+fn logistic(x: f64, mid: f64, width: f64) -> f64 {
+    1.0 / (1.0 + (-(x - mid) / width).exp())
+}
+
+fn results(keys: &[&str], rows: Vec<Row>) -> Results {
+    Results {
+        scenario: "synthetic".into(),
+        description: "a test, with \"quotes\"".into(),
+        swept_keys: keys.iter().map(|k| k.to_string()).collect(),
+        rows,
+    }
+}
+
+/// One numeric key, two variants.
+fn one_key() -> Results {
+    let mut rows = Vec::new();
+    for v in ["IAPS", "active only"] {
+        for rcs in (-30..=0).step_by(3) {
+            let mid = if v == "IAPS" { -18.0 } else { -12.0 };
+            rows.push(row(vec![json!(rcs)], v, logistic(f64::from(rcs), mid, 2.5)));
+        }
+    }
+    results(&["sensing.rcs_db"], rows)
+}
+
+fn unique_dir(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!(
+        "iaps-results-{name}-{}-{nanos}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Removes a plot directory unless `IAPS_KEEP_PLOTS` is set (to look at them).
+fn done(dir: &Path) {
+    if std::env::var_os("IAPS_KEEP_PLOTS").is_none() {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+fn csv_text(r: &Results) -> String {
+    let mut out = Vec::new();
+    r.write_csv(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn csv_header_is_exact() {
+    let text = csv_text(&one_key());
+    let header = text.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "sensing.rcs_db,variant,pd,pd_low,pd_high,pfa,pfa_low,pfa_high,pd_analytic_paper,\
+         pd_analytic_exact,latency_mean_s,latency_p99_s,late_fraction,lost_fraction,\
+         backhaul_bytes_per_frame,sinr_ok_fraction,infeasible_drops,drops,frames"
+    );
+    assert_eq!(text.lines().count(), 1 + one_key().rows.len());
+}
+
+#[test]
+fn csv_quotes_nan_and_determinism() {
+    let mut r = results(
+        &["net.mode"],
+        vec![row(vec![json!("a,b")], "IAPS, \"soft\"", 0.5)],
+    );
+    r.rows[0].latency_mean_s = f64::NAN;
+    r.rows[0].pd = 0.1 + 0.2;
+    let text = csv_text(&r);
+    let line = text.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with("\"a,b\",\"IAPS, \"\"soft\"\"\",0.30000000000000004,"),
+        "{line}"
+    );
+    assert!(line.contains(",0.001,0.0005,0.002,"), "{line}");
+    // latency_mean_s is the 9th metric: an empty cell after the exact analytic Pd.
+    let exact = (0.5f64 * 1.02).to_string();
+    assert!(line.contains(&format!(",{exact},,")), "{line}");
+    assert!(line.ends_with(",0,100,10000"), "{line}");
+    assert_eq!(text, csv_text(&r.clone()));
+    assert_eq!(csv_text(&one_key()), csv_text(&one_key()));
+}
+
+#[test]
+fn json_round_trip() {
+    let r = one_key();
+    let mut out = Vec::new();
+    r.write_json(&mut out).unwrap();
+    let back = Results::read_json(out.as_slice()).unwrap();
+    assert_eq!(back, r);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("\"sensing.rcs_db\": -30,"), "{text}");
+}
+
+#[test]
+fn json_nan_is_null_and_reads_back_as_nan() {
+    let mut r = one_key();
+    r.rows[1].pd = f64::NAN;
+    r.rows[2].latency_p99_s = f64::NAN;
+    let mut out = Vec::new();
+    r.write_json(&mut out).unwrap();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.contains("\"pd\": null"), "{text}");
+    let back = Results::read_json(out.as_slice()).unwrap();
+    assert!(back.rows[1].pd.is_nan() && back.rows[2].latency_p99_s.is_nan());
+    let (mut a, mut b) = (back, r);
+    for x in [&mut a, &mut b] {
+        x.rows[1].pd = 0.0;
+        x.rows[2].latency_p99_s = 0.0;
+    }
+    assert_eq!(a, b);
+}
+
+#[test]
+fn json_row_key_order() {
+    let r = results(
+        &["sensing.rcs_db", "net.capacity_bps"],
+        vec![row(vec![json!(-16), json!(1e6)], "IAPS", 0.5)],
+    );
+    let mut out = Vec::new();
+    r.write_json(&mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let row_text = &text[text.find("\"rows\"").unwrap()..];
+    let keys: Vec<&str> = row_text
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix('"')?
+                .split_once("\":")
+                .map(|(k, _)| k)
+        })
+        .collect();
+    let mut expected = vec!["sensing.rcs_db", "net.capacity_bps", "variant"];
+    expected.extend(METRIC_NAMES);
+    assert_eq!(keys, expected);
+    let top: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  \""))
+        .map(|l| l.trim().split('"').nth(1).unwrap())
+        .collect();
+    assert_eq!(top, ["scenario", "description", "swept_keys", "rows"]);
+}
+
+#[test]
+fn json_rejects_bad_documents() {
+    assert!(Results::read_json(&b"{\"scenario\": 1}"[..]).is_err());
+    let missing =
+        r#"{"scenario":"s","description":"","swept_keys":["k"],"rows":[{"variant":"v"}]}"#;
+    let err = Results::read_json(missing.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("missing swept key `k`"), "{err}");
+    let clash = results(&["pd"], vec![row(vec![json!(1)], "v", 0.5)]);
+    assert!(clash.write_json(&mut Vec::new()).is_err());
+}
+
+#[test]
+fn save_and_load() {
+    let dir = unique_dir("save");
+    let r = one_key();
+    r.save(&dir.join("nested")).unwrap();
+    assert!(dir.join("nested/results.csv").is_file());
+    assert_eq!(Results::load(&dir.join("nested")).unwrap(), r);
+    let err = Results::load(&dir.join("missing")).unwrap_err().to_string();
+    assert!(err.contains("results.json"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Checks every file exists and looks like a whole SVG or a 900x600 PNG.
+fn check_files(files: &[PathBuf], dir: &Path, stems: &[&str]) {
+    let mut expected: Vec<PathBuf> = stems
+        .iter()
+        .flat_map(|s| ["svg", "png"].map(|e| dir.join(format!("{s}.{e}"))))
+        .collect();
+    let mut got = files.to_vec();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    for f in files {
+        let bytes = std::fs::read(f).unwrap();
+        if f.extension().unwrap() == "svg" {
+            let text = String::from_utf8(bytes).unwrap();
+            let t = text.trim();
+            assert!(
+                t.starts_with("<svg") || t.starts_with("<?xml"),
+                "{}",
+                f.display()
+            );
+            assert!(t.ends_with("</svg>"), "{}", f.display());
+        } else {
+            assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", f.display());
+            let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+            let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+            assert_eq!((w, h), (900, 600), "{}", f.display());
+        }
+    }
+}
+
+#[test]
+fn plots_one_key_two_variants() {
+    let dir = unique_dir("one");
+    let mut r = one_key();
+    r.rows[4].pd = f64::NAN; // a gap in the IAPS curve
+    r.rows[12].pd_analytic_exact = f64::NAN;
+    let files = plot_all(&r, &dir).unwrap();
+    check_files(&files, &dir, &["pd_vs_sensing_rcs_db"]);
+    let svg = std::fs::read_to_string(dir.join("pd_vs_sensing_rcs_db.svg")).unwrap();
+    for text in [
+        "synthetic",
+        "sensing.rcs_db",
+        "detection probability",
+        "IAPS",
+        "active only",
+    ] {
+        assert!(svg.contains(text), "{text}");
+    }
+    done(&dir);
+}
+
+#[test]
+fn plots_two_keys() {
+    let dir = unique_dir("two");
+    let mut rows = Vec::new();
+    for v in ["IAPS", "passive only"] {
+        for rcs in [-20, -10] {
+            for n in [1, 2, 4, 8] {
+                let pd = logistic(f64::from(n), if v == "IAPS" { 2.0 } else { 4.0 }, 1.0)
+                    * if rcs == -20 { 0.7 } else { 1.0 };
+                rows.push(row(vec![json!(rcs), json!(n)], v, pd));
+            }
+        }
+    }
+    let r = results(&["sensing.rcs_db", "network.raps"], rows);
+    let files = plot_all(&r, &dir).unwrap();
+    check_files(
+        &files,
+        &dir,
+        &["pd_vs_sensing_rcs_db", "pd_vs_network_raps"],
+    );
+    let svg = std::fs::read_to_string(dir.join("pd_vs_network_raps.svg")).unwrap();
+    assert!(svg.contains("IAPS, sensing.rcs_db=-20"));
+    assert!(svg.contains("passive only, sensing.rcs_db=-10"));
+    done(&dir);
+}
+
+#[test]
+fn plots_capacity_key() {
+    let dir = unique_dir("capacity");
+    let mut rows = Vec::new();
+    for v in ["IAPS", "quantized"] {
+        for c in [1e4, 1e5, 1e6, 1e7, 1e8] {
+            let mut r = row(vec![json!(c)], v, logistic(f64::log10(c), 5.0, 0.5));
+            let scale = if v == "IAPS" { 1.0 } else { 0.3 };
+            r.latency_mean_s = scale * 40.0 / c.sqrt();
+            r.latency_p99_s = scale * 200.0 / c.sqrt();
+            r.backhaul_bytes_per_frame = if v == "IAPS" { 65536.0 } else { 512.0 };
+            rows.push(r);
+        }
+    }
+    let r = results(&["backhaul.capacity_bps"], rows);
+    let files = plot_all(&r, &dir).unwrap();
+    let stems = [
+        "pd_vs_backhaul_capacity_bps",
+        "latency_vs_backhaul_capacity_bps",
+        "load_vs_backhaul_capacity_bps",
+    ];
+    check_files(&files, &dir, &stems);
+    done(&dir);
+}
+
+#[test]
+fn plots_string_key_and_no_keys() {
+    let dir = unique_dir("strings");
+    let mut rows = Vec::new();
+    for (i, f) in ["or", "and", "majority", "chair-varshney"]
+        .iter()
+        .enumerate()
+    {
+        rows.push(row(vec![json!(f)], "IAPS", 0.3 + 0.15 * i as f64));
+        rows.push(row(vec![json!(f)], "active only", 0.2 + 0.1 * i as f64));
+    }
+    let r = results(&["fusion.rule"], rows);
+    check_files(&plot_all(&r, &dir).unwrap(), &dir, &["pd_vs_fusion_rule"]);
+    let svg = std::fs::read_to_string(dir.join("pd_vs_fusion_rule.svg")).unwrap();
+    assert!(svg.contains("chair-varshney"));
+
+    let mut rows = vec![
+        row(vec![], "IAPS", 0.9),
+        row(vec![], "active only", 0.6),
+        row(vec![], "passive only", 0.7),
+    ];
+    rows[2].pd = f64::NAN; // analytic-only: only the cross is drawn
+    let r = results(&[], rows);
+    check_files(&plot_all(&r, &dir).unwrap(), &dir, &["pd_by_variant"]);
+    done(&dir);
+}
+
+#[test]
+fn empty_results_give_no_plots() {
+    let dir = unique_dir("empty");
+    assert!(plot_all(&results(&["k"], vec![]), &dir).unwrap().is_empty());
+    let all_nan = {
+        let mut r = row(vec![json!(1.0)], "IAPS", f64::NAN);
+        r.pd_low = f64::NAN;
+        r.pd_high = f64::NAN;
+        r.pd_analytic_exact = f64::NAN;
+        results(&["k"], vec![r])
+    };
+    check_files(&plot_all(&all_nan, &dir).unwrap(), &dir, &["pd_vs_k"]);
+    done(&dir);
+}
