@@ -1,0 +1,279 @@
+//! Document helpers: dotted key paths over a `toml::Table`, `--set` values,
+//! syntax errors, and the line of a key in the original text (best effort).
+
+use super::Problem;
+use std::collections::HashMap;
+use toml::{Table, Value};
+
+/// Sets the dotted `path` in `t` to `v`, creating intermediate tables (and
+/// replacing any non-table value in the way).
+pub(super) fn set_path(t: &mut Table, path: &str, v: Value) {
+    let mut segs: Vec<&str> = path.split('.').collect();
+    let last = segs.pop().unwrap_or_default();
+    let mut cur = t;
+    for s in segs {
+        let e = cur
+            .entry(s.to_string())
+            .or_insert_with(|| Value::Table(Table::new()));
+        if !e.is_table() {
+            *e = Value::Table(Table::new());
+        }
+        cur = match e {
+            Value::Table(t) => t,
+            _ => unreachable!("made a table above"),
+        };
+    }
+    cur.insert(last.to_string(), v);
+}
+
+/// A table holding only `path = v`.
+pub(super) fn chain(path: &str, v: Value) -> Table {
+    let mut t = Table::new();
+    set_path(&mut t, path, v);
+    t
+}
+
+/// Whether `a` and `b` name the same key or one contains the other.
+pub(super) fn related(a: &str, b: &str) -> bool {
+    a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
+}
+
+/// Whether `a` is `b` or a key inside it.
+pub(super) fn within(a: &str, b: &str) -> bool {
+    a == b || a.starts_with(&format!("{b}."))
+}
+
+/// Every leaf of `t` as `(dotted path, value)`. Arrays are leaves, and so is
+/// any table for which `leaf` says so.
+pub(super) fn flatten(
+    prefix: &str,
+    t: &Table,
+    leaf: &dyn Fn(&Table) -> bool,
+) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for (k, v) in t {
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Value::Table(sub) if !leaf(sub) => out.extend(flatten(&path, sub, leaf)),
+            _ => out.push((path, v.clone())),
+        }
+    }
+    out
+}
+
+/// A `--set` value: TOML if it parses as a value, else the raw string.
+pub(super) fn parse_value(s: &str) -> Value {
+    toml::from_str::<Table>(&format!("v = {s}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| Value::String(s.to_string()))
+}
+
+/// A TOML syntax error as a problem with its line.
+pub(super) fn syntax_problem(text: &str, e: &toml::de::Error) -> Problem {
+    let line = e.span().map(|s| {
+        text.as_bytes()[..s.start.min(text.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    });
+    Problem {
+        line,
+        key: String::new(),
+        message: format!("TOML syntax error: {}", e.message().trim()),
+    }
+}
+
+/// `text` up to a `#` outside quotes.
+fn strip_comment(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut escape = false;
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) => {
+                if escape {
+                    escape = false;
+                } else if c == '\\' && q == '"' {
+                    escape = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' => return &line[..i],
+            None => {}
+        }
+    }
+    line
+}
+
+/// Net bracket/brace depth of `s` outside quotes.
+fn depth(s: &str) -> i64 {
+    let mut d = 0;
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => d += 1,
+                ']' | '}' => d -= 1,
+                _ => {}
+            },
+        }
+    }
+    d
+}
+
+/// The segments of a dotted key (quotes removed), or `None` if `s` is not one.
+fn key_segments(s: &str) -> Option<Vec<String>> {
+    let mut segs = Vec::new();
+    let mut rest = s.trim();
+    loop {
+        let (seg, after) = if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+        {
+            let end = rest[1..].find(q)? + 1;
+            (rest[1..end].to_string(), &rest[end + 1..])
+        } else {
+            let end = rest.find('.').unwrap_or(rest.len());
+            let seg = rest[..end].trim();
+            if seg.is_empty()
+                || !seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return None;
+            }
+            (seg.to_string(), &rest[end..])
+        };
+        segs.push(seg);
+        let after = after.trim_start();
+        if after.is_empty() {
+            return Some(segs);
+        }
+        rest = after.strip_prefix('.')?.trim_start();
+    }
+}
+
+/// The 1-based line of the dotted `path` in `text`. Arrays of tables are
+/// indexed, e.g. `variant[1].label` or `backhaul.node[0].id`. A key given in
+/// an inline table resolves to the line of the enclosing key.
+pub(super) fn find_line(text: &str, path: &str) -> Option<usize> {
+    let mut header = String::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut fallback = None;
+    let mut open = 0i64;
+    for (i, raw) in text.lines().enumerate() {
+        let line = strip_comment(raw).trim();
+        if open > 0 {
+            open += depth(line);
+            continue;
+        }
+        if line.starts_with('[') {
+            let aot = line.starts_with("[[");
+            let inner = if aot {
+                line.strip_prefix("[[").and_then(|l| l.strip_suffix("]]"))
+            } else {
+                line.strip_prefix('[').and_then(|l| l.strip_suffix(']'))
+            };
+            if let Some(segs) = inner.and_then(key_segments) {
+                header = header_path(&segs, aot, &mut counts);
+                if header == path {
+                    return Some(i + 1);
+                }
+            }
+            continue;
+        }
+        let Some(eq) = find_eq(line) else { continue };
+        let Some(segs) = key_segments(&line[..eq]) else {
+            continue;
+        };
+        let key = segs.join(".");
+        let full = if header.is_empty() {
+            key
+        } else {
+            format!("{header}.{key}")
+        };
+        if full == path {
+            return Some(i + 1);
+        }
+        if fallback.is_none() && path.starts_with(&format!("{full}.")) {
+            fallback = Some(i + 1);
+        }
+        open = depth(&line[eq + 1..]).max(0);
+    }
+    fallback
+}
+
+/// Position of the first `=` outside quotes.
+fn find_eq(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '=' => return Some(i),
+            None => {}
+        }
+    }
+    None
+}
+
+/// The indexed path of a table header; counts arrays of tables.
+fn header_path(segs: &[String], aot: bool, counts: &mut HashMap<String, usize>) -> String {
+    let mut name = String::new();
+    let mut path = String::new();
+    let n = segs.len();
+    for (j, s) in segs.iter().enumerate() {
+        if j > 0 {
+            name.push('.');
+            path.push('.');
+        }
+        name.push_str(s);
+        path.push_str(s);
+        if aot && j + 1 == n {
+            let c = counts.entry(name.clone()).or_insert(0);
+            path.push_str(&format!("[{c}]"));
+            *c += 1;
+        } else if let Some(c) = counts.get(&name) {
+            path.push_str(&format!("[{}]", c.saturating_sub(1)));
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_keys_headers_and_arrays_of_tables() {
+        let text = "name = \"x\" # c\n[sensing]\npfa = 2\n[sweep]\n\"power.pmax_dbm\" = [\n  [1],\n]\nsystem.raps = { from = 1, to = 3, step = 1 }\n[[variant]]\nlabel = \"a\"\n[[variant]]\nlabel = \"b\"\n[variant.backhaul]\nreport = \"decision\"\n[backhaul]\ndownlink = { loss = 2 }\n[[backhaul.node]]\nid = 1\n";
+        assert_eq!(find_line(text, "name"), Some(1));
+        assert_eq!(find_line(text, "sensing.pfa"), Some(3));
+        assert_eq!(find_line(text, "sweep.power.pmax_dbm"), Some(5));
+        assert_eq!(find_line(text, "sweep.system.raps"), Some(8));
+        assert_eq!(find_line(text, "variant[1].label"), Some(12));
+        assert_eq!(find_line(text, "variant[1].backhaul.report"), Some(14));
+        assert_eq!(find_line(text, "backhaul.downlink.loss"), Some(16));
+        assert_eq!(find_line(text, "backhaul.node[0].id"), Some(18));
+        assert_eq!(find_line(text, "run.seed"), None);
+    }
+
+    #[test]
+    fn set_values_parse_as_toml_or_fall_back_to_strings() {
+        assert_eq!(parse_value("1e-4"), Value::Float(1e-4));
+        assert_eq!(parse_value("decision"), Value::String("decision".into()));
+        assert_eq!(parse_value("\"a b\""), Value::String("a b".into()));
+        let mut t = Table::new();
+        set_path(&mut t, "a.b.c", Value::Integer(1));
+        assert_eq!(t["a"]["b"]["c"], Value::Integer(1));
+    }
+}

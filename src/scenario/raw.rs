@@ -1,0 +1,327 @@
+//! Raw serde mirrors of the file's sections: every field optional, unknown
+//! keys denied. [`check`] deserializes key by key, so that every unknown key
+//! and type error of a document is found, not just the first.
+
+use super::{Fidelity, Problem};
+use crate::detect::LocalFilter;
+use crate::network::{NodePfa, SymbolDelivery};
+use crate::node::ReportPolicy;
+use crate::radio::TargetModel;
+use crate::reference::NodeSet;
+use crate::sim::SampleFormat;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::{Table, Value};
+
+/// Top level; sections stay tables and are checked on their own. `name` and
+/// `description` are read from the table; here they are only type-checked.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTop {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub iaps_version: Option<String>,
+    pub system: Option<Table>,
+    pub geometry: Option<Table>,
+    pub power: Option<Table>,
+    pub sensing: Option<Table>,
+    pub noise: Option<Table>,
+    pub backhaul: Option<Table>,
+    pub run: Option<Table>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSystem {
+    pub tx_antennas: Option<usize>,
+    pub bs_rx_antennas: Option<usize>,
+    pub rap_antennas: Option<usize>,
+    pub users: Option<usize>,
+    pub raps: Option<usize>,
+    pub frame_symbols: Option<usize>,
+    pub spacing: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawGeometry {
+    pub region_m: Option<f64>,
+    pub min_distance_m: Option<f64>,
+    pub target: Option<[f64; 2]>,
+    pub bs: Option<[f64; 2]>,
+    pub raps: Option<Vec<[f64; 2]>>,
+    pub users: Option<Vec<[f64; 2]>>,
+    pub array_axis_deg: Option<f64>,
+}
+
+/// `power.policy` (Algorithm 1's step is the separate key `step_w`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum RawPolicy {
+    Lp,
+    MaxP0,
+    Algorithm1,
+    MinPower,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPower {
+    pub pmax_dbm: Option<f64>,
+    pub sinr_db: Option<f64>,
+    pub policy: Option<RawPolicy>,
+    pub step_w: Option<f64>,
+    pub rzf_lambda: Option<Value>,
+}
+
+/// `sensing.calibration`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Calibration {
+    Paper,
+    Physical,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSensing {
+    pub calibration: Option<Calibration>,
+    pub rcs_db: Option<f64>,
+    pub rcs_m2: Option<f64>,
+    pub carrier_hz: Option<f64>,
+    pub pfa: Option<f64>,
+    pub target: Option<TargetModel>,
+    pub nodes: Option<NodeSet>,
+    pub sensing_symbol: Option<bool>,
+    pub local_filter: Option<LocalFilter>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNoise {
+    pub comm_dbm: Option<f64>,
+    pub sensing_dbm: Option<f64>,
+}
+
+/// The keys of one backhaul link, shared by `[backhaul]`,
+/// `[backhaul.downlink]` and `[[backhaul.node]]`.
+pub(super) const LINK_KEYS: [&str; 6] = [
+    "capacity_bps",
+    "latency_s",
+    "buffer_bytes",
+    "loss",
+    "outages_s",
+    "header_bytes",
+];
+
+macro_rules! with_link_keys {
+    ($name:ident { $($f:ident : $t:ty),* $(,)? }) => {
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(super) struct $name {
+            pub capacity_bps: Option<Value>,
+            pub latency_s: Option<f64>,
+            pub buffer_bytes: Option<Value>,
+            pub loss: Option<f64>,
+            pub outages_s: Option<Vec<[f64; 2]>>,
+            pub header_bytes: Option<u64>,
+            $(pub $f: $t),*
+        }
+
+        impl $name {
+            /// The link keys alone.
+            #[allow(dead_code)]
+            pub fn link(&self) -> RawLink {
+                RawLink {
+                    capacity_bps: self.capacity_bps.clone(),
+                    latency_s: self.latency_s,
+                    buffer_bytes: self.buffer_bytes.clone(),
+                    loss: self.loss,
+                    outages_s: self.outages_s.clone(),
+                    header_bytes: self.header_bytes,
+                }
+            }
+        }
+    };
+}
+
+with_link_keys!(RawLink {});
+with_link_keys!(RawNode {
+    id: Option<i64>,
+    report: Option<ReportPolicy>,
+});
+with_link_keys!(RawBackhaul {
+    report: Option<ReportPolicy>,
+    sample_format: Option<SampleFormat>,
+    symbols: Option<SymbolDelivery>,
+    fusion: Option<Value>,
+    node_pfa: Option<NodePfa>,
+    deadline_s: Option<f64>,
+    frame_interval_s: Option<f64>,
+    symbol_time_s: Option<f64>,
+    propagation: Option<bool>,
+    downlink: Option<Table>,
+    node: Option<Vec<Table>>,
+});
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRun {
+    pub drops: Option<u64>,
+    pub frames: Option<u64>,
+    pub seed: Option<u64>,
+    pub fidelity: Option<Fidelity>,
+    pub target_probability: Option<f64>,
+}
+
+/// A whole document, checked.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RawDoc {
+    pub system: RawSystem,
+    pub geometry: RawGeometry,
+    pub power: RawPower,
+    pub sensing: RawSensing,
+    pub noise: RawNoise,
+    pub backhaul: RawBackhaul,
+    pub downlink: RawLink,
+    pub nodes: Vec<RawNode>,
+    pub run: RawRun,
+}
+
+/// Deserializes a document section by section and key by key; a key that
+/// fails is reported and left out.
+pub(super) fn check(doc: &Table, problems: &mut Vec<Problem>) -> RawDoc {
+    let top: RawTop = keys(doc, "", problems);
+    let system = sec(&top.system, "system", problems);
+    let geometry = sec(&top.geometry, "geometry", problems);
+    let power = sec(&top.power, "power", problems);
+    let sensing = sec(&top.sensing, "sensing", problems);
+    let noise = sec(&top.noise, "noise", problems);
+    let backhaul: RawBackhaul = sec(&top.backhaul, "backhaul", problems);
+    let downlink = sec(&backhaul.downlink, "backhaul.downlink", problems);
+    let nodes = (backhaul.node.iter().flatten().enumerate())
+        .map(|(i, t)| keys(t, &format!("backhaul.node[{i}]"), problems))
+        .collect();
+    let run = sec(&top.run, "run", problems);
+    RawDoc {
+        system,
+        geometry,
+        power,
+        sensing,
+        noise,
+        backhaul,
+        downlink,
+        nodes,
+        run,
+    }
+}
+
+/// An optional section, checked.
+fn sec<T: DeserializeOwned + Default>(
+    t: &Option<Table>,
+    name: &str,
+    problems: &mut Vec<Problem>,
+) -> T {
+    t.as_ref()
+        .map(|t| keys(t, name, problems))
+        .unwrap_or_default()
+}
+
+/// Deserializes `t` into `T` one key at a time.
+fn keys<T: DeserializeOwned + Default>(t: &Table, section: &str, problems: &mut Vec<Problem>) -> T {
+    let mut good = Table::new();
+    for (k, v) in t {
+        let mut one = Table::new();
+        one.insert(k.clone(), v.clone());
+        match one.try_into::<T>() {
+            Ok(_) => {
+                good.insert(k.clone(), v.clone());
+            }
+            Err(e) => problems.push(Problem {
+                line: None,
+                key: if section.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{section}.{k}")
+                },
+                message: describe(e.message(), section),
+            }),
+        }
+    }
+    good.try_into().unwrap_or_else(|e| {
+        problems.push(Problem {
+            line: None,
+            key: section.to_string(),
+            message: describe(e.message(), section),
+        });
+        T::default()
+    })
+}
+
+/// A serde message in the file's words.
+fn describe(msg: &str, section: &str) -> String {
+    if msg.starts_with("unknown field") {
+        let valid: Vec<&str> = msg.split('`').skip(3).step_by(2).collect();
+        let place = match section {
+            "" => "valid top-level keys".to_string(),
+            s => format!("valid keys in [{}]", s.split('[').next().unwrap_or(s)),
+        };
+        return format!("unknown key; {place}: {}", valid.join(", "));
+    }
+    let mut m = msg.replace("unknown variant", "unknown value");
+    for (from, to) in [
+        ("expected usize", "expected a non-negative integer"),
+        ("expected u64", "expected a non-negative integer"),
+        ("expected i64", "expected an integer"),
+        ("expected f64", "expected a number"),
+        ("expected a map", "expected a table"),
+        ("expected a sequence", "expected an array"),
+    ] {
+        m = m.replace(from, to);
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bad_key_is_reported_once() {
+        let doc: Table = toml::from_str(
+            "foo = 1\n[system]\nusers = \"x\"\nbar = 2\n[backhaul]\nreport = \"nope\"\n[[backhaul.node]]\nid = 1\nbaz = 3\n",
+        )
+        .unwrap();
+        let mut p = Vec::new();
+        let raw = check(&doc, &mut p);
+        let keys: Vec<_> = p.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "foo",
+                "system.bar",
+                "system.users",
+                "backhaul.report",
+                "backhaul.node[0].baz"
+            ]
+        );
+        assert!(
+            p[1].message.contains("valid keys in [system]: tx_antennas"),
+            "{}",
+            p[1].message
+        );
+        assert!(
+            p[2].message.contains("expected a non-negative integer"),
+            "{}",
+            p[2].message
+        );
+        assert!(p[3].message.contains("decision"), "{}", p[3].message);
+        assert!(
+            p[4].message.contains("valid keys in [backhaul.node]"),
+            "{}",
+            p[4].message
+        );
+        assert_eq!(raw.nodes[0].id, Some(1));
+    }
+}
