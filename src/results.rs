@@ -68,6 +68,10 @@ pub struct Row {
     pub drops: u64,
     /// Frames evaluated.
     pub frames: u64,
+    /// Analytic Pd with the corrected rho (eq. 30 without `1/(N0 + R N1)`);
+    /// an extra column after the required ones.
+    #[serde(with = "nan_as_null")]
+    pub pd_analytic_corrected: f64,
 }
 
 /// The results of one scenario run.
@@ -93,7 +97,7 @@ pub struct Results {
 }
 
 /// The metric columns after `variant`, in CSV and JSON order.
-pub const METRIC_NAMES: [&str; 17] = [
+pub const METRIC_NAMES: [&str; 18] = [
     "pd",
     "pd_low",
     "pd_high",
@@ -111,6 +115,7 @@ pub const METRIC_NAMES: [&str; 17] = [
     "infeasible_drops",
     "drops",
     "frames",
+    "pd_analytic_corrected",
 ];
 
 /// One metric value: a float (maybe NaN) or a count.
@@ -124,7 +129,7 @@ pub(crate) enum Cell {
 
 impl Row {
     /// The metric values in [`METRIC_NAMES`] order.
-    pub(crate) fn metric_cells(&self) -> [Cell; 17] {
+    pub(crate) fn metric_cells(&self) -> [Cell; 18] {
         use Cell::{F, U};
         [
             F(self.pd),
@@ -144,6 +149,7 @@ impl Row {
             U(self.infeasible_drops),
             U(self.drops),
             U(self.frames),
+            F(self.pd_analytic_corrected),
         ]
     }
 }

@@ -145,11 +145,20 @@ use std::path::Path;
 /// The crate version, written into resolved scenarios.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The bundled scenarios, `(name, TOML text)`.
-// TODO: add `("NAME", include_str!("../scenarios/NAME.toml"))` entries once
-// the files exist.
+/// The bundled scenarios, `(name, TOML text)`, embedded from `scenarios/`.
 pub fn bundled() -> Vec<(&'static str, &'static str)> {
-    Vec::new()
+    vec![
+        ("default", include_str!("../scenarios/default.toml")),
+        ("fig6", include_str!("../scenarios/fig6.toml")),
+        ("fig7", include_str!("../scenarios/fig7.toml")),
+        ("fig8", include_str!("../scenarios/fig8.toml")),
+        ("fig9", include_str!("../scenarios/fig9.toml")),
+        ("fig10", include_str!("../scenarios/fig10.toml")),
+        ("fig11", include_str!("../scenarios/fig11.toml")),
+        ("fig12", include_str!("../scenarios/fig12.toml")),
+        ("backhaul", include_str!("../scenarios/backhaul.toml")),
+        ("physical", include_str!("../scenarios/physical.toml")),
+    ]
 }
 
 /// Drops repeated `(key, message)` pairs, keeping the first.

@@ -36,27 +36,55 @@ pub struct PointOutput {
 }
 
 /// Runs one point on `threads` workers.
-pub fn run_point(point: &Point, threads: usize, progress: impl FnMut(u64)) -> Result<PointOutput, GeometryError> {
+pub fn run_point(
+    point: &Point,
+    threads: usize,
+    progress: impl FnMut(u64),
+) -> Result<PointOutput, GeometryError> {
     let s = &point.setup;
-    let frames = if s.run.fidelity == Fidelity::Analytic { 0 } else { s.run.frames };
-    let out = run_drops(&s.params, &s.net, s.run.seed, s.run.drops, frames, threads, progress)?;
-    Ok(PointOutput { row: row(point, &out.metrics), trace: out.trace })
+    let frames = if s.run.fidelity == Fidelity::Analytic {
+        0
+    } else {
+        s.run.frames
+    };
+    let out = run_drops(
+        &s.params,
+        &s.net,
+        s.run.seed,
+        s.run.drops,
+        frames,
+        threads,
+        progress,
+    )?;
+    Ok(PointOutput {
+        row: row(point, &out.metrics),
+        trace: out.trace,
+    })
 }
 
 /// The results row of `point` from its metrics. Rates with no frames behind
 /// them are NaN (written as empty cells and nulls).
 pub fn row(point: &Point, m: &RunMetrics) -> Row {
     let nan = f64::NAN;
-    let rate = |k: u64, n: u64| if n == 0 { (nan, nan, nan) } else {
-        let ci = wilson(k, n, 0.95);
-        (k as f64 / n as f64, ci.low, ci.high)
+    let rate = |k: u64, n: u64| {
+        if n == 0 {
+            (nan, nan, nan)
+        } else {
+            let ci = wilson(k, n, 0.95);
+            (k as f64 / n as f64, ci.low, ci.high)
+        }
     };
     let (d, h1) = m.detections();
     let (fa, h0) = m.false_alarms();
     let (pd, pd_low, pd_high) = rate(d, h1);
     let (pfa, pfa_low, pfa_high) = rate(fa, h0);
     let (latency_mean_s, latency_p99_s) = m.latency();
-    let offered: u64 = m.uplinks.iter().chain(&m.downlinks).map(|l| l.stats.offered).sum();
+    let offered: u64 = m
+        .uplinks
+        .iter()
+        .chain(&m.downlinks)
+        .map(|l| l.stats.offered)
+        .sum();
     let reports: u64 = m.uplinks.iter().map(|l| l.stats.offered).sum();
     let frac = |k: u64, n: u64| if n == 0 { 0.0 } else { k as f64 / n as f64 };
     let frames = m.frames.len() as u64;
@@ -75,11 +103,16 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
         latency_p99_s,
         late_fraction: frac(m.late, reports),
         lost_fraction: frac(m.lost + m.dropped, offered),
-        backhaul_bytes_per_frame: if frames == 0 { nan } else { m.bytes_per_frame() },
+        backhaul_bytes_per_frame: if frames == 0 {
+            nan
+        } else {
+            m.bytes_per_frame()
+        },
         sinr_ok_fraction: frac(m.feasible_drops(), m.drops),
         infeasible_drops: m.infeasible_drops,
         drops: m.drops,
         frames,
+        pd_analytic_corrected: m.pd_analytic_corrected(),
     }
 }
 
@@ -87,7 +120,8 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
 pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
     match v {
         toml::Value::Integer(i) => serde_json::Value::from(*i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
         toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
         toml::Value::String(s) => serde_json::Value::String(s.clone()),
         other => serde_json::Value::String(other.to_string()),

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn iaps(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_iaps")).args(args).output().expect("run iaps")
+    Command::new(env!("CARGO_BIN_EXE_iaps"))
+        .args(args)
+        .output()
+        .expect("run iaps")
 }
 
 fn temp(name: &str) -> PathBuf {
@@ -34,14 +37,29 @@ fn run_outputs_and_traces_do_not_depend_on_threads() {
         let json = dir.join(format!("t{threads}.jsonl"));
         let chrome = dir.join(format!("t{threads}.json"));
         let o = iaps(&[
-            "run", "--set", "run.drops=3", "--set", "run.frames=3", "--set", "run.seed=4", "--threads", threads,
-            "--out", out.to_str().unwrap(), "--trace-json", json.to_str().unwrap(), "--trace-chrome",
-            chrome.to_str().unwrap(), "--no-plots",
+            "run",
+            "--set",
+            "run.drops=3",
+            "--set",
+            "run.frames=3",
+            "--set",
+            "run.seed=4",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+            "--trace-json",
+            json.to_str().unwrap(),
+            "--trace-chrome",
+            chrome.to_str().unwrap(),
+            "--no-plots",
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let read = |p: PathBuf| std::fs::read(p).unwrap();
         outputs.push((
-            String::from_utf8(o.stdout).unwrap().replace(out.to_str().unwrap(), "OUT"),
+            String::from_utf8(o.stdout)
+                .unwrap()
+                .replace(out.to_str().unwrap(), "OUT"),
             read(out.join("results.csv")),
             read(out.join("results.json")),
             read(json),
@@ -49,8 +67,13 @@ fn run_outputs_and_traces_do_not_depend_on_threads() {
         ));
     }
     assert_eq!(outputs[0], outputs[1]);
-    assert!(outputs[0].3.len() > 1000 && outputs[0].4.len() > 1000, "traces were written");
-    assert!(outputs[0].0.contains("unlimited, samples") && outputs[0].0.contains("10 Mbit/s, adaptive"));
+    assert!(
+        outputs[0].3.len() > 1000 && outputs[0].4.len() > 1000,
+        "traces were written"
+    );
+    assert!(
+        outputs[0].0.contains("unlimited, samples") && outputs[0].0.contains("10 Mbit/s, adaptive")
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -63,11 +86,21 @@ fn bad_input_names_the_file_key_and_range() {
 
     let dir = temp("bad");
     let file = dir.join("bad.toml");
-    std::fs::write(&file, "[sensing]\npfa = 2\n\n[system]\nusers = 40\nbogus = 1\n").unwrap();
+    std::fs::write(
+        &file,
+        "[sensing]\npfa = 2\n\n[system]\nusers = 40\nbogus = 1\n",
+    )
+    .unwrap();
     let out = iaps(&["check", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    for needle in ["bad.toml:2", "sensing.pfa", "bad.toml:5", "system.users", "system.bogus"] {
+    for needle in [
+        "bad.toml:2",
+        "sensing.pfa",
+        "bad.toml:5",
+        "system.users",
+        "system.bogus",
+    ] {
         assert!(err.contains(needle), "missing {needle:?} in {err}");
     }
     assert!(!err.contains("panicked"));

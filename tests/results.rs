@@ -26,6 +26,7 @@ fn row(coords: Vec<Value>, variant: &str, pd: f64) -> Row {
         infeasible_drops: 0,
         drops: 100,
         frames: 10_000,
+        pd_analytic_corrected: pd * 0.97,
     }
 }
 
@@ -88,7 +89,8 @@ fn csv_header_is_exact() {
         header,
         "sensing.rcs_db,variant,pd,pd_low,pd_high,pfa,pfa_low,pfa_high,pd_analytic_paper,\
          pd_analytic_exact,latency_mean_s,latency_p99_s,late_fraction,lost_fraction,\
-         backhaul_bytes_per_frame,sinr_ok_fraction,infeasible_drops,drops,frames"
+         backhaul_bytes_per_frame,sinr_ok_fraction,infeasible_drops,drops,frames,\
+         pd_analytic_corrected"
     );
     assert_eq!(text.lines().count(), 1 + one_key().rows.len());
 }
@@ -111,7 +113,7 @@ fn csv_quotes_nan_and_determinism() {
     // latency_mean_s is the 9th metric: an empty cell after the exact analytic Pd.
     let exact = (0.5f64 * 1.02).to_string();
     assert!(line.contains(&format!(",{exact},,")), "{line}");
-    assert!(line.ends_with(",0,100,10000"), "{line}");
+    assert!(line.ends_with(",0,100,10000,0.485"), "{line}");
     assert_eq!(text, csv_text(&r.clone()));
     assert_eq!(csv_text(&one_key()), csv_text(&one_key()));
 }

@@ -5,16 +5,35 @@ use iaps::results::Results;
 use iaps::scenario::{Scenario, bundled};
 use iaps::sweep::run_scenario;
 
-const COLUMNS: [&str; 18] = [
-    "variant", "pd", "pd_low", "pd_high", "pfa", "pfa_low", "pfa_high", "pd_analytic_paper", "pd_analytic_exact",
-    "latency_mean_s", "latency_p99_s", "late_fraction", "lost_fraction", "backhaul_bytes_per_frame",
-    "sinr_ok_fraction", "infeasible_drops", "drops", "frames",
+const COLUMNS: [&str; 19] = [
+    "variant",
+    "pd",
+    "pd_low",
+    "pd_high",
+    "pfa",
+    "pfa_low",
+    "pfa_high",
+    "pd_analytic_paper",
+    "pd_analytic_exact",
+    "latency_mean_s",
+    "latency_p99_s",
+    "late_fraction",
+    "lost_fraction",
+    "backhaul_bytes_per_frame",
+    "sinr_ok_fraction",
+    "infeasible_drops",
+    "drops",
+    "frames",
+    "pd_analytic_corrected",
 ];
 
 #[test]
 fn every_bundled_scenario_checks_runs_and_writes_its_files() {
     let names: Vec<&str> = bundled().iter().map(|(n, _)| *n).collect();
-    for want in ["default", "fig6", "fig7", "fig8", "fig9", "fig10", "fig11", "fig12", "backhaul", "physical"] {
+    for want in [
+        "default", "fig6", "fig7", "fig8", "fig9", "fig10", "fig11", "fig12", "backhaul",
+        "physical",
+    ] {
         assert!(names.contains(&want), "{want} is bundled");
     }
     let root = std::env::temp_dir().join(format!("iaps-scenarios-{}", std::process::id()));
@@ -29,8 +48,18 @@ fn every_bundled_scenario_checks_runs_and_writes_its_files() {
         results.save(&dir).unwrap();
         let files = iaps::results::plot_all(&results, &dir).unwrap();
         if !sc.sweep.is_empty() {
-            assert!(files.iter().any(|f| f.extension().is_some_and(|e| e == "svg")), "{name}: svg");
-            assert!(files.iter().any(|f| f.extension().is_some_and(|e| e == "png")), "{name}: png");
+            assert!(
+                files
+                    .iter()
+                    .any(|f| f.extension().is_some_and(|e| e == "svg")),
+                "{name}: svg"
+            );
+            assert!(
+                files
+                    .iter()
+                    .any(|f| f.extension().is_some_and(|e| e == "png")),
+                "{name}: png"
+            );
         }
         assert_eq!(Results::load(&dir).unwrap().rows.len(), points.len());
     }
@@ -65,6 +94,16 @@ fn a_swept_key_and_two_variants_give_a_row_per_point_and_variant() {
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 6);
     let pairs: Vec<(&str, &str)> = rows.iter().map(|r| (r[0], r[1])).collect();
-    assert_eq!(pairs, [("-20", "IAPS"), ("-20", "active"), ("-16", "IAPS"), ("-16", "active"), ("-12", "IAPS"), ("-12", "active")]);
-    assert!(rows.iter().all(|r| r.len() == 19 && r[18] == "4"));
+    assert_eq!(
+        pairs,
+        [
+            ("-20", "IAPS"),
+            ("-20", "active"),
+            ("-16", "IAPS"),
+            ("-16", "active"),
+            ("-12", "IAPS"),
+            ("-12", "active")
+        ]
+    );
+    assert!(rows.iter().all(|r| r.len() == 20 && r[18] == "4"));
 }

@@ -129,7 +129,13 @@ pub fn run_drop(
 /// The analytic Pd of the fusion the drop's reporting policies imply when every
 /// report arrives: (as printed, corrected, exact). `adaptive` counts as samples (its best
 /// case); under a voting rule every report counts as a bit at its local SNR.
-fn analytic_pd(p: &Params, net: &NetParams, b: &LinkBudget, nodes: &[usize], q: f64) -> (f64, f64, f64) {
+fn analytic_pd(
+    p: &Params,
+    net: &NetParams,
+    b: &LinkBudget,
+    nodes: &[usize],
+    q: f64,
+) -> (f64, f64, f64) {
     let (pfa, target) = (p.sensing.pfa, p.sensing.target);
     let gram = Gram::Random(32);
     match net.fusion {

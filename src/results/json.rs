@@ -147,6 +147,7 @@ fn unflatten(keys: &[String], mut m: Map<String, Value>) -> Result<Row, String> 
     let lost_fraction = f("lost_fraction")?;
     let backhaul_bytes_per_frame = f("backhaul_bytes_per_frame")?;
     let sinr_ok_fraction = f("sinr_ok_fraction")?;
+    let pd_analytic_corrected = f("pd_analytic_corrected")?;
     let mut u = |name: &str| match m.remove(name) {
         Some(Value::Number(n)) => n
             .as_u64()
@@ -175,5 +176,6 @@ fn unflatten(keys: &[String], mut m: Map<String, Value>) -> Result<Row, String> 
         infeasible_drops,
         drops,
         frames,
+        pd_analytic_corrected,
     })
 }

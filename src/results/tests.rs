@@ -109,6 +109,7 @@ fn row_serde_writes_nan_as_null() {
         infeasible_drops: 1,
         drops: 2,
         frames: 3,
+        pd_analytic_corrected: 0.0,
     };
     let text = serde_json::to_string(&row).unwrap();
     assert!(text.contains("\"pd\":null"), "{text}");

@@ -36,7 +36,8 @@ pub fn list() -> Result<()> {
 
 /// `iaps plot DIR`: redraw the plots from DIR/results.json.
 pub fn plot(dir: &Path) -> Result<()> {
-    let results = Results::load(dir).with_context(|| format!("reading {}", dir.join("results.json").display()))?;
+    let results = Results::load(dir)
+        .with_context(|| format!("reading {}", dir.join("results.json").display()))?;
     for f in plot_all(&results, dir)? {
         println!("{}", f.display());
     }
@@ -47,13 +48,26 @@ fn header(keys: &[String]) -> String {
     let mut h: String = keys.iter().map(|k| format!("{k:>16} ")).collect();
     h.push_str(&format!(
         "{:<22} {:>24} {:>9} {:>9} {:>10} {:>10} {:>9} {:>6} {:>6} {:>7}",
-        "variant", "Pd [95% CI]", "Pd exact*", "Pfa", "lat mean", "lat p99", "B/frame", "late", "lost", "SINR ok"
+        "variant",
+        "Pd [95% CI]",
+        "Pd exact*",
+        "Pfa",
+        "lat mean",
+        "lat p99",
+        "B/frame",
+        "late",
+        "lost",
+        "SINR ok"
     ));
     h
 }
 
 fn line(r: &Row) -> String {
-    let mut s: String = r.coords.iter().map(|c| format!("{:>16} ", c.to_string().trim_matches('"'))).collect();
+    let mut s: String = r
+        .coords
+        .iter()
+        .map(|c| format!("{:>16} ", c.to_string().trim_matches('"')))
+        .collect();
     s.push_str(&format!(
         "{:<22} {:>6.4} [{:.4}, {:.4}] {:>9.4} {:>9.2e} {:>7.1} us {:>7.1} us {:>9.0} {:>6.3} {:>6.3} {:>7.3}",
         r.variant,
@@ -76,7 +90,10 @@ fn line(r: &Row) -> String {
 pub fn run(a: &RunCmd) -> Result<()> {
     let sc = load(&a.scenario, &a.sets)?;
     let points = sc.points()?;
-    let out = a.out.clone().unwrap_or_else(|| Path::new("out").join(&sc.name));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(&sc.name));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     std::fs::write(out.join("scenario.resolved.toml"), sc.resolved_toml())
         .with_context(|| format!("writing {}", out.join("scenario.resolved.toml").display()))?;
@@ -86,16 +103,27 @@ pub fn run(a: &RunCmd) -> Result<()> {
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} drops  {elapsed} elapsed, ETA {eta}  {msg}")
-                .expect("valid template"),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} drops  {elapsed} elapsed, ETA {eta}  {msg}",
+            )
+            .expect("valid template"),
         );
         b
     } else {
         indicatif::ProgressBar::hidden()
     };
     let started = std::time::Instant::now();
-    println!("{} ({}): {} point(s), results in {}", sc.name, sc.origin, points.len(), out.display());
-    println!("{}", header(&sc.sweep.iter().map(|s| s.key.clone()).collect::<Vec<_>>()));
+    println!(
+        "{} ({}): {} point(s), results in {}",
+        sc.name,
+        sc.origin,
+        points.len(),
+        out.display()
+    );
+    println!(
+        "{}",
+        header(&sc.sweep.iter().map(|s| s.key.clone()).collect::<Vec<_>>())
+    );
     let mut traces = Vec::new();
     let drops_per_point = points.first().map_or(1, |p| p.setup.run.drops);
     let mut save_error = None;
@@ -121,7 +149,9 @@ pub fn run(a: &RunCmd) -> Result<()> {
     if let Some(e) = save_error {
         return Err(e).with_context(|| format!("saving results in {}", out.display()));
     }
-    results.save(&out).with_context(|| format!("saving results in {}", out.display()))?;
+    results
+        .save(&out)
+        .with_context(|| format!("saving results in {}", out.display()))?;
     println!("\n* exact Pd of the CC's fusion if every report arrived by the deadline");
     if !a.no_plots {
         let files = plot_all(&results, &out).context("drawing plots")?;
@@ -129,7 +159,8 @@ pub fn run(a: &RunCmd) -> Result<()> {
     }
     for (path, chrome) in [(&a.trace_json, false), (&a.trace_chrome, true)] {
         if let Some(path) = path {
-            let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            let f = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
             let mut w = std::io::BufWriter::new(f);
             if chrome {
                 iaps::trace::write_chrome(&mut w, &traces)?;
