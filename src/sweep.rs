@@ -79,12 +79,7 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
     let (pd, pd_low, pd_high) = rate(d, h1);
     let (pfa, pfa_low, pfa_high) = rate(fa, h0);
     let (latency_mean_s, latency_p99_s) = m.latency();
-    let offered: u64 = m
-        .uplinks
-        .iter()
-        .chain(&m.downlinks)
-        .map(|l| l.stats.offered)
-        .sum();
+    let offered = m.offered_messages();
     let reports: u64 = m.uplinks.iter().map(|l| l.stats.offered).sum();
     let frac = |k: u64, n: u64| if n == 0 { 0.0 } else { k as f64 / n as f64 };
     let frames = m.frames.len() as u64;

@@ -24,12 +24,7 @@ fn chrome_trace_of_a_three_frame_run_has_every_message() {
     };
     let out = run_drops(&p, &net, 8, 2, 3, 2, |_| {}).unwrap();
     let m = &out.metrics;
-    let offered: u64 = m
-        .uplinks
-        .iter()
-        .chain(&m.downlinks)
-        .map(|l| l.stats.offered)
-        .sum();
+    let offered = m.offered_messages();
     let enqueued = out.trace.iter().filter(|r| r.event == "enqueue").count() as u64;
     assert!(offered > 60, "{offered} messages");
     assert_eq!(enqueued, offered, "one enqueue record per message");

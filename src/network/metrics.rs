@@ -172,14 +172,19 @@ impl RunMetrics {
         self.pd_exact_sum / self.feasible_drops() as f64
     }
 
+    /// Every link, uplinks first.
+    pub fn links(&self) -> impl Iterator<Item = &LinkReport> {
+        self.uplinks.iter().chain(&self.downlinks)
+    }
+
+    /// Messages offered to any link.
+    pub fn offered_messages(&self) -> u64 {
+        self.links().map(|l| l.stats.offered).sum()
+    }
+
     /// Backhaul bytes offered per decided frame, all links.
     pub fn bytes_per_frame(&self) -> f64 {
-        let b: u64 = self
-            .uplinks
-            .iter()
-            .chain(&self.downlinks)
-            .map(|l| l.stats.offered_bytes)
-            .sum();
+        let b: u64 = self.links().map(|l| l.stats.offered_bytes).sum();
         b as f64 / self.frames.len().max(1) as f64
     }
 }
