@@ -50,3 +50,36 @@ fn inverse_sf(means: &[f64], p: f64) -> f64 {
     }
     0.5 * (lo + hi)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::special::gamma_isf_int;
+    use rand::RngExt;
+
+    #[test]
+    fn threshold_meets_the_false_alarm_rate_exactly() {
+        let w = WeightedSum::new(&[1.0, 4.0, 20.0], 1e-3);
+        assert!((sum_exp_sf(&w.weights, w.threshold) / 1e-3 - 1.0).abs() < 1e-9);
+        // Equal SNRs: the weighted sum is a scaled Gamma(n, 1).
+        let e = WeightedSum::new(&[3.0; 5], 1e-4);
+        let scale = 3.0 / 4.0;
+        assert!((e.threshold / scale - gamma_isf_int(5, 1e-4)).abs() < 1e-8);
+    }
+
+    #[test]
+    fn monte_carlo_false_alarm_rate_is_in_range() {
+        // 2e5 H0 draws of Exp(1) statistics; 99.9% acceptance range.
+        let w = WeightedSum::new(&[0.5, 2.0, 8.0, 30.0], 1e-2);
+        let mut rng = crate::rng::stream(4, &[crate::rng::STREAM_TEST]);
+        let trials = 200_000u64;
+        let hits = (0..trials)
+            .filter(|_| {
+                let t: Vec<f64> = (0..4).map(|_| -(1.0 - rng.random::<f64>()).ln()).collect();
+                w.statistic(&t) > w.threshold
+            })
+            .count() as u64;
+        let (lo, hi) = crate::stats::binomial_acceptance(trials, 1e-2, 0.999);
+        assert!((lo..=hi).contains(&hits), "{hits} not in [{lo}, {hi}]");
+    }
+}
