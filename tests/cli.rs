@@ -115,3 +115,28 @@ fn bad_input_names_the_file_key_and_range() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn every_listed_scenario_passes_check() {
+    let list = iaps(&["list"]);
+    assert!(list.status.success());
+    let names: Vec<String> = String::from_utf8(list.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(String::from))
+        .collect();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in &names {
+        let out = iaps(&["check", name]);
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let resolved = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            resolved.contains("iaps_version") && resolved.contains("seed"),
+            "{name}"
+        );
+    }
+}
