@@ -157,28 +157,14 @@ impl Cc {
 
     fn decide(&mut self, now: SimTime, frame: u64) -> Option<CcDecision> {
         let f = self.open.remove(&frame)?;
-        let soft: Vec<f64> = f
-            .reports
-            .iter()
-            .filter_map(|(_, r)| {
-                if let Report::Soft(t) = r {
-                    Some(*t)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let bits: Vec<bool> = f
-            .reports
-            .iter()
-            .filter_map(|(_, r)| {
-                if let Report::Bit(b) = r {
-                    Some(*b)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let mut soft = Vec::new();
+        let mut bits = Vec::new();
+        for &(_, r) in &f.reports {
+            match r {
+                Report::Soft(t) => soft.push(t),
+                Report::Bit(b) => bits.push(b),
+            }
+        }
         let tau = -self.q.ln();
         let (statistic, threshold, declared) = match self.fusion {
             CcFusion::Glrt => {
