@@ -129,17 +129,32 @@ pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
 pub fn run_scenario(
     sc: &Scenario,
     threads: usize,
+    progress: impl FnMut(u64),
+    done: impl FnMut(&Results, &Point, Vec<TraceRecord>),
+) -> Result<Results, RunError> {
+    resume_scenario(sc, Vec::new(), threads, progress, done)
+}
+
+/// Like [`run_scenario`], but the first `finished.len()` points are taken from
+/// `finished` (rows of an interrupted run of the same scenario) instead of
+/// being run again. Every point uses the scenario's seed whatever ran before
+/// it, so a resumed run gives the same rows as an uninterrupted one.
+pub fn resume_scenario(
+    sc: &Scenario,
+    finished: Vec<Row>,
+    threads: usize,
     mut progress: impl FnMut(u64),
     mut done: impl FnMut(&Results, &Point, Vec<TraceRecord>),
 ) -> Result<Results, RunError> {
     let points = sc.points()?;
+    let skip = finished.len().min(points.len());
     let mut results = Results {
         scenario: sc.name.clone(),
         description: sc.description.clone(),
         swept_keys: sc.sweep.iter().map(|a| a.key.clone()).collect(),
-        rows: Vec::with_capacity(points.len()),
+        rows: finished.into_iter().take(skip).collect(),
     };
-    for p in &points {
+    for p in &points[skip..] {
         let out = run_point(p, threads, &mut progress).map_err(|source| RunError::Geometry {
             point: p.index,
             variant: p.variant.clone(),

@@ -140,3 +140,56 @@ fn every_listed_scenario_passes_check() {
         );
     }
 }
+
+#[test]
+fn an_interrupted_run_resumes_to_the_same_results() {
+    let dir = temp("resume");
+    let args = |out: &PathBuf, resume: bool| {
+        let mut v: Vec<String> = [
+            "run",
+            "--set",
+            "run.drops=2",
+            "--set",
+            "run.frames=5",
+            "--no-plots",
+            "--out",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.push(out.to_str().unwrap().to_string());
+        if resume {
+            v.push("--resume".into());
+        }
+        v
+    };
+    let run = |v: Vec<String>| iaps(&v.iter().map(String::as_str).collect::<Vec<_>>());
+    let full = dir.join("full");
+    assert!(run(args(&full, false)).status.success());
+    // Kill after two of the four points: keep only their rows.
+    let cut = dir.join("cut");
+    assert!(run(args(&cut, false)).status.success());
+    let mut partial = iaps::results::Results::load(&cut).unwrap();
+    partial.rows.truncate(2);
+    partial.save(&cut).unwrap();
+    let resumed = run(args(&cut, true));
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    for f in ["results.csv", "results.json", "scenario.resolved.toml"] {
+        assert_eq!(
+            std::fs::read(full.join(f)).unwrap(),
+            std::fs::read(cut.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // A different scenario in the same directory is refused, not mixed in.
+    let mut other = args(&cut, true);
+    other[4] = "run.frames=6".into();
+    let refused = run(other);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("different scenario"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -62,6 +62,10 @@ struct RunCmd {
     /// Skip the plots.
     #[arg(long)]
     no_plots: bool,
+    /// Continue an interrupted run in --out: keep the rows already in
+    /// results.json (if its scenario.resolved.toml matches) and run the rest.
+    #[arg(long)]
+    resume: bool,
 }
 
 #[derive(clap::Args)]

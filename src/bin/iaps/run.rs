@@ -4,7 +4,7 @@ use crate::{CheckCmd, RunCmd};
 use anyhow::{Context, Result};
 use iaps::results::{Results, Row, plot_all};
 use iaps::scenario::{Scenario, bundled};
-use iaps::sweep::run_scenario;
+use iaps::sweep::resume_scenario;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -86,6 +86,24 @@ fn line(r: &Row) -> String {
     s
 }
 
+/// The rows an interrupted run left in `out`, if it ran the same scenario.
+fn finished_rows(out: &Path, resolved: &str) -> Result<Vec<Row>> {
+    let previous = match std::fs::read_to_string(out.join("scenario.resolved.toml")) {
+        Ok(p) => p,
+        Err(_) => return Ok(Vec::new()),
+    };
+    if previous != resolved {
+        anyhow::bail!(
+            "--resume: {} holds a different scenario; use another --out or run without --resume",
+            out.join("scenario.resolved.toml").display()
+        );
+    }
+    match Results::load(out) {
+        Ok(r) => Ok(r.rows),
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
 /// `iaps run`: every point through the engine, results saved after each point.
 pub fn run(a: &RunCmd) -> Result<()> {
     let sc = load(&a.scenario, &a.sets)?;
@@ -95,11 +113,22 @@ pub fn run(a: &RunCmd) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&sc.name));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    std::fs::write(out.join("scenario.resolved.toml"), sc.resolved_toml())
-        .with_context(|| format!("writing {}", out.join("scenario.resolved.toml").display()))?;
+    let resolved_path = out.join("scenario.resolved.toml");
+    let resolved = sc.resolved_toml();
+    let finished = if a.resume {
+        finished_rows(&out, &resolved)?
+    } else {
+        Vec::new()
+    };
+    std::fs::write(&resolved_path, &resolved)
+        .with_context(|| format!("writing {}", resolved_path.display()))?;
     iaps::trace::init(None, a.trace_json.is_some() || a.trace_chrome.is_some());
 
-    let total: u64 = points.iter().map(|p| p.setup.run.drops).sum();
+    let total: u64 = points
+        .iter()
+        .skip(finished.len())
+        .map(|p| p.setup.run.drops)
+        .sum();
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
@@ -127,8 +156,9 @@ pub fn run(a: &RunCmd) -> Result<()> {
     let mut traces = Vec::new();
     let drops_per_point = points.first().map_or(1, |p| p.setup.run.drops);
     let mut save_error = None;
-    let results = run_scenario(
+    let results = resume_scenario(
         &sc,
+        finished,
         a.threads,
         |_| bar.inc(1),
         |partial, p, trace| {
