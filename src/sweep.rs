@@ -15,14 +15,14 @@ pub enum RunError {
     #[error("{0}")]
     Scenario(#[from] ScenarioError),
     /// A drop's nodes could not be placed.
-    #[error("point {point} ({variant}): {source}")]
+    #[error("point {point} ({variant}): {error}")]
     Geometry {
         /// Point index.
         point: usize,
         /// Variant label.
         variant: String,
         /// The placement error.
-        source: GeometryError,
+        error: GeometryError,
     },
 }
 
@@ -155,10 +155,10 @@ pub fn resume_scenario(
         rows: finished.into_iter().take(skip).collect(),
     };
     for p in &points[skip..] {
-        let out = run_point(p, threads, &mut progress).map_err(|source| RunError::Geometry {
+        let out = run_point(p, threads, &mut progress).map_err(|error| RunError::Geometry {
             point: p.index,
             variant: p.variant.clone(),
-            source,
+            error,
         })?;
         results.rows.push(out.row);
         done(&results, p, out.trace);
