@@ -6,7 +6,7 @@ use crate::params::{Params, SensingScale, db_to_lin};
 use crate::reference::{Fusion, NodeSet, Scheme};
 use crate::sim::{LinkConfig, SimTime};
 
-/// The radio system of the default run: `Params::paper()` (Fig. 7: Pmax =
+/// The paper's Fig. 7 radio system, `Params::paper()` (Pmax =
 /// 30 dBm, Gamma = 15 dB, R = 10, K = 8, sensing noise 40 dBm) at
 /// sigma_rcs^2 = `rcs_db`.
 pub fn default_params(rcs_db: f64) -> Params {
