@@ -53,6 +53,7 @@
 //! ```
 
 pub mod analytic;
+pub mod design;
 pub mod detect;
 pub mod fusion;
 pub mod linalg;
@@ -60,6 +61,7 @@ pub mod mc;
 pub mod network;
 pub mod node;
 pub mod params;
+pub mod pool;
 pub mod power;
 pub mod presets;
 pub mod radio;

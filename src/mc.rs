@@ -18,12 +18,6 @@ pub fn count_exceed<const N: usize>(
     stat: impl Fn(&mut ChaCha8Rng) -> f64 + Sync,
 ) -> [u64; N] {
     let chunks = trials.div_ceil(CHUNK);
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    }
-    .min(chunks.max(1) as usize);
     let run_chunk = |c: u64| {
         let mut path = tag.to_vec();
         path.push(c);
@@ -39,30 +33,11 @@ pub fn count_exceed<const N: usize>(
         counts
     };
     let mut total = [0u64; N];
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|w| {
-                let run_chunk = &run_chunk;
-                s.spawn(move || {
-                    let mut acc = [0u64; N];
-                    let mut c = w as u64;
-                    while c < chunks {
-                        let part = run_chunk(c);
-                        for k in 0..N {
-                            acc[k] += part[k];
-                        }
-                        c += threads as u64;
-                    }
-                    acc
-                })
-            })
-            .collect();
-        for h in handles {
-            let part = h.join().expect("Monte Carlo worker panicked");
-            for k in 0..N {
-                total[k] += part[k];
-            }
+    let _ = crate::pool::ordered_map(chunks, threads, run_chunk, |_, part| {
+        for k in 0..N {
+            total[k] += part[k];
         }
+        Ok::<(), ()>(())
     });
     total
 }

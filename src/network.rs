@@ -22,8 +22,8 @@ mod metrics;
 mod run;
 mod world;
 
-pub use config::{CcFusion, NetParams, NodePfa, SymbolDelivery};
-pub use medium::{FrameTruth, SymbolBook, node_signal};
+pub use config::{NetParams, SymbolDelivery};
+pub use medium::{FrameTruth, node_signal};
 pub use metrics::{FrameRecord, LinkReport, RunMetrics};
-pub use run::{DropReport, RunOutput, run_drop, run_drops};
-pub use world::World;
+pub use run::{DropError, DropReport, PointSpec, RunOutput, drop_ctx, run_drop, run_drops};
+pub use world::{EngineError, World, WorldConfig};

@@ -1,12 +1,19 @@
-//! The actors: a sensing receiver (the BS's active side or a RAP) and the CC.
-//! Each is a plain state machine: it reacts to an input at a simulated time
-//! and returns messages; it does no I/O and reads no clock.
+//! The actors: a sensing receiver (the BS's active side or a RAP) and the CC,
+//! the messages they exchange, and the drop context they share. Each actor is
+//! a plain state machine: it reacts to an input at a simulated time and
+//! returns messages; it does no I/O and reads no clock.
 
 mod cc;
+mod ctx;
+mod id;
+mod message;
 mod receiver;
 
-pub use cc::{Cc, CcDecision, CcInput};
-pub use receiver::Receiver;
+pub use cc::{Cc, CcConfig, CcDecision, CcFusion, CcInput};
+pub use ctx::{DropCtx, DropId, drop_stream};
+pub use id::{NodeId, Sender};
+pub use message::{Downlink, Message, MessageKind, Report, SampleBatch, SampleData, SampleFormat};
+pub use receiver::{Receiver, ReceiverConfig};
 
 use serde::{Deserialize, Serialize};
 

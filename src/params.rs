@@ -28,6 +28,29 @@ pub struct SystemParams {
     pub spacing: f64,
 }
 
+/// Which sensing nodes a scheme uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeSet {
+    /// BS and every RAP: IAPS.
+    All,
+    /// The BS only: active sensing.
+    Bs,
+    /// The RAPs only: passive sensing.
+    Raps,
+}
+
+impl NodeSet {
+    /// Node indices (0 = BS) for a system with `raps` RAPs.
+    pub fn nodes(self, raps: usize) -> Vec<usize> {
+        match self {
+            NodeSet::All => (0..=raps).collect(),
+            NodeSet::Bs => vec![0],
+            NodeSet::Raps => (1..=raps).collect(),
+        }
+    }
+}
+
 /// Where the nodes are (paper Sec. V, Fig. 5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GeometryParams {

@@ -1,9 +1,11 @@
 //! Building blocks shared by tests, benches and the reference evaluation: the
 //! paper's system at a given sigma_rcs^2, a standard link, the Fig. 7 schemes.
 
+use crate::design::NodePfa;
 use crate::fusion::VotingRule;
+use crate::params::NodeSet;
 use crate::params::{Params, SensingScale, db_to_lin};
-use crate::reference::{Fusion, NodeSet, Scheme};
+use crate::reference::{Fusion, Scheme};
 use crate::sim::{LinkConfig, SimTime};
 
 /// The paper's Fig. 7 radio system, `Params::paper()` (Pmax =
@@ -40,11 +42,11 @@ pub fn fig7_schemes() -> Vec<Scheme> {
     let c = Fusion::Centralized;
     let vote = Fusion::Voting {
         rule: VotingRule::PaperKappa,
-        fused_pfa: false,
+        node_pfa: NodePfa::Target,
     };
     let vote_fused = Fusion::Voting {
         rule: VotingRule::PaperKappa,
-        fused_pfa: true,
+        node_pfa: NodePfa::Fused,
     };
     vec![
         s("IAPS with s0", NodeSet::All, true, Policy::Lp, c),

@@ -7,12 +7,16 @@ mod frame;
 mod geometry;
 mod precoder;
 mod scene;
+mod symbols;
 mod target;
 
 pub use array::steering;
 pub use channel::{direct_channel, user_channels};
 pub use frame::{Frame, draw_symbols, observe_node, target_waveform, transmit};
-pub use geometry::{GeometryError, Layout, path_gain, path_loss_db, sin_angle};
+pub use geometry::{
+    GeometryError, Layout, SPEED_OF_LIGHT, distance, path_gain, path_loss_db, sin_angle,
+};
 pub use precoder::{rzf, zf_sensing};
 pub use scene::Scene;
+pub use symbols::SymbolBook;
 pub use target::{TargetModel, draw_alpha};

@@ -2,37 +2,15 @@
 //! frame by frame with the fusion named explicitly. This is the formula-level
 //! oracle that the message-passing engine is checked against.
 
-use crate::analytic::{Gram, LinkBudget, centralized, local_pd, voting};
-use crate::detect::{LocalDetector, glrt, glrt_threshold, local_threshold};
-use crate::fusion::{VotingRule, node_pfa_for_fused, paper_kappa_design};
-use crate::params::Params;
+use crate::analytic::{Gram, LinkBudget, centralized, voting};
+use crate::design::{NodePfa, design_nodes};
+use crate::detect::{LocalDetector, glrt, glrt_threshold};
+use crate::fusion::VotingRule;
+use crate::params::{NodeSet, Params};
 use crate::power::{Policy, allocate};
 use crate::radio::{Frame, GeometryError, Scene};
 use crate::rng::{STREAM_DROP, STREAM_FRAME, stream};
 use serde::{Deserialize, Serialize};
-
-/// Which sensing nodes a scheme uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NodeSet {
-    /// BS and every RAP: IAPS.
-    All,
-    /// The BS only: active sensing.
-    Bs,
-    /// The RAPs only: passive sensing.
-    Raps,
-}
-
-impl NodeSet {
-    /// Node indices (0 = BS) for a system with `raps` RAPs.
-    pub fn nodes(self, raps: usize) -> Vec<usize> {
-        match self {
-            NodeSet::All => (0..=raps).collect(),
-            NodeSet::Bs => vec![0],
-            NodeSet::Raps => (1..=raps).collect(),
-        }
-    }
-}
 
 /// How the CC combines what the nodes observed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -40,14 +18,14 @@ impl NodeSet {
 pub enum Fusion {
     /// The centralized GLRT over the nodes' samples (Sec. III).
     Centralized,
-    /// Local decisions counted by `rule` (Sec. IV). With `fused_pfa`, per-node
-    /// thresholds are set so that the fused Pfa meets the target; otherwise every
-    /// node uses the target itself, as the paper does.
+    /// Local decisions counted by `rule` (Sec. IV), with per-node thresholds
+    /// designed by `node_pfa` ([`design_nodes`]): for the fused decision, or
+    /// the target itself at every node, as the paper does.
     Voting {
         /// The counting rule.
         rule: VotingRule,
-        /// Whether the target Pfa applies to the fused decision.
-        fused_pfa: bool,
+        /// How the per-node false-alarm rate is chosen.
+        node_pfa: NodePfa,
     },
 }
 
@@ -201,7 +179,7 @@ fn prepare(
     t: &mut Tally,
 ) -> Prepared {
     let nodes = s.nodes.nodes(p.system.raps);
-    let (pfa, target, l) = (p.sensing.pfa, p.sensing.target, p.system.frame_symbols);
+    let (pfa, target) = (p.sensing.pfa, p.sensing.target);
     match s.fusion {
         Fusion::Centralized => {
             let a = centralized(b, &nodes, pfa, target, Gram::Random(32));
@@ -214,27 +192,13 @@ fn prepare(
                 nodes,
             }
         }
-        Fusion::Voting { rule, fused_pfa } => {
-            let n = nodes.len();
-            let mean_pd = |q: f64| {
-                nodes
-                    .iter()
-                    .map(|&r| local_pd(b.snr_local(r, l as f64), q, target))
-                    .sum::<f64>()
-                    / n as f64
-            };
-            let (kappa, node_pfa) = match (fused_pfa, rule) {
-                (true, VotingRule::PaperKappa) => paper_kappa_design(n, pfa, mean_pd),
-                (true, _) => {
-                    let k = rule.kappa(n, 0.5, pfa);
-                    (k, node_pfa_for_fused(n, k, pfa))
-                }
-                (false, _) => (rule.kappa(n, mean_pd(pfa), pfa), pfa),
-            };
+        Fusion::Voting { rule, node_pfa } => {
+            let d = design_nodes(b, &nodes, pfa, target, node_pfa, Some(rule));
+            let kappa = d.kappa(nodes.len());
             let a = voting(
                 b,
                 &nodes,
-                node_pfa,
+                d.q,
                 VotingRule::AtLeast(kappa),
                 target,
                 Gram::Random(32),
@@ -254,7 +218,7 @@ fn prepare(
                 .collect();
             Prepared::Voting {
                 dets,
-                threshold: local_threshold(node_pfa),
+                threshold: d.tau,
                 kappa,
             }
         }

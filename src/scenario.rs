@@ -109,6 +109,8 @@ pub struct Point {
     pub coords: Vec<(String, toml::Value)>,
     /// The variant's label (`"default"` when there are no variants).
     pub variant: String,
+    /// The variant's index (file order; 0 when there are none).
+    pub variant_index: usize,
     /// The resolved setup.
     pub setup: Setup,
 }

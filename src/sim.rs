@@ -1,12 +1,11 @@
-//! The discrete-event engine: simulated time, the event kernel, backhaul links
-//! and the messages that cross them.
+//! The discrete-event engine: simulated time, the event kernel and the
+//! backhaul links. It knows nothing of radios or actors: links carry byte
+//! counts, the kernel carries whatever events its user defines.
 
 pub mod kernel;
 pub mod link;
-pub mod message;
 pub mod time;
 
-pub use kernel::Kernel;
+pub use kernel::{Kernel, SchedulingError};
 pub use link::{Link, LinkConfig, LinkStats, Transmission};
-pub use message::{Message, Payload, SampleBatch, SampleData, SampleFormat};
 pub use time::SimTime;

@@ -1,12 +1,16 @@
 //! Running a scenario: every sweep point and variant through the engine (or
-//! the analytic model alone), one results row each, in a fixed order.
+//! the analytic model alone), one results row each, in a fixed order. All
+//! drops of all points share one pool, so no core idles while work remains.
 
-use crate::network::{RunMetrics, run_drops};
-use crate::radio::GeometryError;
+use crate::network::{DropError, PointSpec, RunMetrics, run_drop};
+use crate::node::DropId;
+use crate::radio::SymbolBook;
 use crate::results::{Results, Row};
 use crate::scenario::{Fidelity, Point, Scenario, ScenarioError};
 use crate::stats::wilson;
-use crate::trace::TraceRecord;
+use crate::trace::TraceEvent;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Why a scenario run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -14,52 +18,61 @@ pub enum RunError {
     /// The scenario is invalid.
     #[error("{0}")]
     Scenario(#[from] ScenarioError),
-    /// A drop's nodes could not be placed.
-    #[error("point {point} ({variant}): {error}")]
-    Geometry {
-        /// Point index.
-        point: usize,
+    /// A drop could not run.
+    #[error("variant '{variant}': {error}")]
+    Drop {
         /// Variant label.
         variant: String,
-        /// The placement error.
-        error: GeometryError,
+        /// What went wrong, with the drop's identity.
+        error: DropError,
     },
 }
 
-/// A finished point: its row and its captured trace.
+/// How a scenario runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    pub threads: usize,
+    /// Keep every drop's trace events for the `done` callback.
+    pub record_trace: bool,
+}
+
+/// A finished point: its row and its drops' traces.
 #[derive(Debug, Clone)]
 pub struct PointOutput {
     /// The results row.
     pub row: Row,
-    /// Engine events of this point (empty unless capture is on).
-    pub trace: Vec<TraceRecord>,
+    /// Each drop's trace events, in drop order (empty unless recording).
+    pub traces: Vec<(DropId, Vec<TraceEvent>)>,
 }
 
-/// Runs one point on `threads` workers.
-pub fn run_point(
+/// The engine's description of `point`.
+fn spec(
     point: &Point,
-    threads: usize,
-    progress: impl FnMut(u64),
-) -> Result<PointOutput, GeometryError> {
+    record_trace: bool,
+    books: &mut HashMap<(u64, usize), Arc<SymbolBook>>,
+) -> PointSpec {
     let s = &point.setup;
     let frames = if s.run.fidelity == Fidelity::Analytic {
         0
     } else {
         s.run.frames
     };
-    let out = run_drops(
-        &s.params,
-        &s.net,
-        s.run.seed,
-        s.run.drops,
+    let key = (s.run.seed, s.net.symbol_book);
+    let symbols = books
+        .entry(key)
+        .or_insert_with(|| Arc::new(SymbolBook::new(key.0, key.1)))
+        .clone();
+    PointSpec {
+        params: Arc::new(s.params.clone()),
+        net: Arc::new(s.net.clone()),
+        seed: s.run.seed,
+        point: u32::try_from(point.index).unwrap_or(u32::MAX),
+        variant: u32::try_from(point.variant_index).unwrap_or(u32::MAX),
         frames,
-        threads,
-        progress,
-    )?;
-    Ok(PointOutput {
-        row: row(point, &out.metrics),
-        trace: out.trace,
-    })
+        record_trace,
+        symbols,
+    }
 }
 
 /// The results row of `point` from its metrics. Rates with no frames behind
@@ -125,26 +138,30 @@ pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
 
 /// Runs every point of `sc` in order. After each point, `done` gets the
 /// partial results (to save them, so nothing computed is lost) and the
-/// point's trace; `progress` is called after every drop.
+/// point's output; `progress` is called after every drop.
 pub fn run_scenario(
     sc: &Scenario,
-    threads: usize,
+    opts: RunOptions,
     progress: impl FnMut(u64),
-    done: impl FnMut(&Results, &Point, Vec<TraceRecord>),
+    done: impl FnMut(&Results, &Point, PointOutput),
 ) -> Result<Results, RunError> {
-    resume_scenario(sc, Vec::new(), threads, progress, done)
+    resume_scenario(sc, Vec::new(), opts, progress, done)
 }
 
 /// Like [`run_scenario`], but the first `finished.len()` points are taken from
 /// `finished` (rows of an interrupted run of the same scenario) instead of
-/// being run again. Every point uses the scenario's seed whatever ran before
-/// it, so a resumed run gives the same rows as an uninterrupted one.
+/// being run again. A point's numbers depend only on the scenario and the
+/// point, never on what ran before it, so a resumed run gives the same rows
+/// as an uninterrupted one.
+///
+/// The drops of every remaining point go through one dynamically scheduled
+/// pool ([`crate::pool::ordered_map`]) and are merged in (point, drop) order.
 pub fn resume_scenario(
     sc: &Scenario,
     finished: Vec<Row>,
-    threads: usize,
+    opts: RunOptions,
     mut progress: impl FnMut(u64),
-    mut done: impl FnMut(&Results, &Point, Vec<TraceRecord>),
+    mut done: impl FnMut(&Results, &Point, PointOutput),
 ) -> Result<Results, RunError> {
     let points = sc.points()?;
     let skip = finished.len().min(points.len());
@@ -154,14 +171,55 @@ pub fn resume_scenario(
         swept_keys: sc.sweep.iter().map(|a| a.key.clone()).collect(),
         rows: finished.into_iter().take(skip).collect(),
     };
-    for p in &points[skip..] {
-        let out = run_point(p, threads, &mut progress).map_err(|error| RunError::Geometry {
-            point: p.index,
-            variant: p.variant.clone(),
-            error,
-        })?;
-        results.rows.push(out.row);
-        done(&results, p, out.trace);
+    let todo = &points[skip..];
+    let mut books = HashMap::new();
+    let specs: Vec<PointSpec> = todo
+        .iter()
+        .map(|p| spec(p, opts.record_trace, &mut books))
+        .collect();
+    // Work item i is drop i - starts[k] of point k.
+    let mut starts = Vec::with_capacity(todo.len() + 1);
+    let mut total = 0u64;
+    for p in todo {
+        starts.push(total);
+        total += p.setup.run.drops;
     }
+    starts.push(total);
+    let point_of = |i: u64| starts.partition_point(|&s| s <= i) - 1;
+    let mut k = 0usize;
+    let mut metrics = RunMetrics::default();
+    let mut traces = Vec::new();
+    crate::pool::ordered_map(
+        total,
+        opts.threads,
+        |i| {
+            let k = point_of(i);
+            run_drop(&specs[k], i - starts[k])
+        },
+        |i, report| {
+            let p = &todo[point_of(i)];
+            let report = report.map_err(|error| RunError::Drop {
+                variant: p.variant.clone(),
+                error,
+            })?;
+            metrics.merge(report.metrics);
+            if opts.record_trace {
+                traces.push((report.id, report.trace));
+            }
+            progress(i);
+            // Points with zero drops are impossible (validated), so a point
+            // completes exactly when its last drop is merged.
+            while k < todo.len() && starts[k + 1] == i + 1 {
+                let out = PointOutput {
+                    row: row(&todo[k], &std::mem::take(&mut metrics)),
+                    traces: std::mem::take(&mut traces),
+                };
+                results.rows.push(out.row.clone());
+                done(&results, &todo[k], out);
+                k += 1;
+            }
+            Ok::<(), RunError>(())
+        },
+    )?;
     Ok(results)
 }

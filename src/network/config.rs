@@ -1,9 +1,9 @@
 //! Network parameters: timing, links, reporting policies, CC fusion.
 
-use crate::fusion::VotingRule;
-use crate::node::ReportPolicy;
-use crate::reference::NodeSet;
-use crate::sim::{LinkConfig, SampleFormat};
+use crate::design::NodePfa;
+use crate::node::{CcFusion, ReportPolicy, SampleFormat};
+use crate::params::NodeSet;
+use crate::sim::LinkConfig;
 use serde::{Deserialize, Serialize};
 
 /// How the RAPs learn the frame's symbols, which their local statistics need.
@@ -14,29 +14,6 @@ pub enum SymbolDelivery {
     Known,
     /// The CC sends each frame's symbol indices over the downlink (Sec. IV).
     Downlink,
-}
-
-/// The per-node false-alarm rate q behind every local threshold `-ln q`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NodePfa {
-    /// q such that OR over every node of the scheme meets the target exactly
-    /// (`1 - (1 - q)^n = Pfa`).
-    Fused,
-    /// q = the target itself, as the paper does (the fused rate is then higher).
-    Target,
-}
-
-/// What the CC does with the reports of a frame.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CcFusion {
-    /// The GLRT over whatever arrived (`fusion::mixed_threshold`): samples and
-    /// statistics add as soft terms, bits add their threshold; the threshold
-    /// follows the mix, so the fused false-alarm target holds for any mix.
-    Glrt,
-    /// Threshold every report into a bit (`T_r > -ln q`) and count with a rule.
-    Vote(VotingRule),
 }
 
 /// Everything about the network beyond the radio system.

@@ -1,128 +1,200 @@
-//! Running drops: build each drop's actors and links, run its frames, merge
-//! the metrics in drop order.
+//! Running drops: build each drop's context, actors and links, run its
+//! frames, merge the metrics in drop order.
 
 use super::config::per_node;
-use super::{NetParams, NodePfa, SymbolBook, SymbolDelivery, World};
-use crate::analytic::{Gram, LinkBudget, Report, centralized, local_pd, mixed_glrt_pd, voting};
-use crate::detect::LocalDetector;
-use crate::fusion::{VotingRule, mixed_threshold, node_pfa_for_fused};
-use crate::network::CcFusion;
-use crate::network::RunMetrics;
-use crate::node::ReportPolicy;
-use crate::node::{Cc, Receiver};
+use super::world::{EngineError, World, WorldConfig};
+use super::{NetParams, RunMetrics, SymbolDelivery};
+use crate::analytic::{Gram, LinkBudget, Report, centralized, mixed_glrt_pd, voting};
+use crate::design::{NodeDesign, design_nodes};
+use crate::fusion::{VotingRule, mixed_threshold};
+use crate::node::{
+    Cc, CcConfig, CcFusion, DropCtx, DropId, NodeId, Receiver, ReceiverConfig, ReportPolicy,
+    drop_stream,
+};
 use crate::params::Params;
 use crate::power::allocate;
-use crate::radio::{GeometryError, Scene};
-use crate::rng::{STREAM_DROP, stream};
-use crate::trace::{TraceRecord, capture};
+use crate::radio::{GeometryError, Scene, SymbolBook};
+use crate::rng::STREAM_DROP;
+use crate::trace::TraceEvent;
 use std::sync::Arc;
+
+/// Everything the engine needs to run the drops of one sweep point.
+#[derive(Debug, Clone)]
+pub struct PointSpec {
+    /// The radio system.
+    pub params: Arc<Params>,
+    /// The network.
+    pub net: Arc<NetParams>,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Sweep point index (for drop identities).
+    pub point: u32,
+    /// Variant index (for drop identities).
+    pub variant: u32,
+    /// Frames per drop.
+    pub frames: u64,
+    /// Keep every trace event (for trace files).
+    pub record_trace: bool,
+    /// The public symbol book.
+    pub symbols: Arc<SymbolBook>,
+}
+
+impl PointSpec {
+    /// Point 0, variant 0 of `params` and `net`: `frames` frames per drop, no
+    /// trace recording.
+    pub fn new(params: &Params, net: &NetParams, seed: u64, frames: u64) -> Self {
+        PointSpec {
+            params: Arc::new(params.clone()),
+            net: Arc::new(net.clone()),
+            seed,
+            point: 0,
+            variant: 0,
+            frames,
+            record_trace: false,
+            symbols: Arc::new(SymbolBook::new(seed, net.symbol_book)),
+        }
+    }
+
+    /// The identity of drop `drop` of this point.
+    pub fn drop_id(&self, drop: u64) -> DropId {
+        DropId {
+            point: self.point,
+            variant: self.variant,
+            drop,
+        }
+    }
+}
+
+/// Why a drop could not run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DropError {
+    /// Its nodes could not be placed.
+    #[error("{id}: {source}")]
+    Geometry {
+        /// The drop.
+        id: DropId,
+        /// The placement error.
+        source: GeometryError,
+    },
+    /// The engine failed (a bug).
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
 
 /// One drop's outcome.
 #[derive(Debug, Clone)]
 pub struct DropReport {
-    /// Drop index.
-    pub drop: u64,
+    /// Which drop.
+    pub id: DropId,
     /// Whether the SINR targets could be met (if not, no frame ran).
     pub feasible: bool,
     /// What was measured.
     pub metrics: RunMetrics,
+    /// Its trace events (empty unless recording).
+    pub trace: Vec<TraceEvent>,
 }
 
-/// A run's merged metrics and its captured trace, in drop order.
+/// A run's merged metrics and each drop's trace, in drop order.
 #[derive(Debug, Clone, Default)]
 pub struct RunOutput {
     /// Metrics over every drop.
     pub metrics: RunMetrics,
-    /// Engine events captured by `trace::capture` (empty unless a capture
-    /// layer is installed), tagged with their drop.
-    pub trace: Vec<TraceRecord>,
+    /// The trace events of each drop (empty unless recording).
+    pub traces: Vec<(DropId, Vec<TraceEvent>)>,
 }
 
-/// Runs `frames` frames of drop `drop`: draws the scene, allocates power,
-/// builds receivers, CC and links, and runs the event loop.
-pub fn run_drop(
-    params: &Arc<Params>,
-    net: &Arc<NetParams>,
-    book: &Arc<SymbolBook>,
-    seed: u64,
-    drop: u64,
-    frames: u64,
-) -> Result<DropReport, GeometryError> {
-    let p = params.as_ref();
-    let scene = Arc::new(Scene::draw(p, &mut stream(seed, &[STREAM_DROP, drop]))?);
+/// The context of drop `drop` of `spec`: its scene and, after power
+/// allocation, its precoder. `None` when the SINR targets cannot be met.
+pub fn drop_ctx(spec: &PointSpec, drop: u64) -> Result<Option<Arc<DropCtx>>, DropError> {
+    let id = spec.drop_id(drop);
+    let p = spec.params.as_ref();
+    let scene = Scene::draw(p, &mut drop_stream(spec.seed, id, STREAM_DROP, &[]))
+        .map_err(|source| DropError::Geometry { id, source })?;
     let Ok(alloc) = allocate(&scene.power_problem(p), p.power.policy) else {
+        return Ok(None);
+    };
+    Ok(Some(Arc::new(DropCtx {
+        id,
+        seed: spec.seed,
+        params: spec.params.clone(),
+        w: scene.precoder(&alloc.p),
+        scene,
+        symbols: spec.symbols.clone(),
+    })))
+}
+
+/// Runs drop `drop` of `spec`: draws the scene, allocates power, designs the
+/// detectors, builds receivers, CC and links, and runs the event loop.
+pub fn run_drop(spec: &PointSpec, drop: u64) -> Result<DropReport, DropError> {
+    let (p, net) = (spec.params.as_ref(), spec.net.as_ref());
+    let Some(ctx) = drop_ctx(spec, drop)? else {
         let metrics = RunMetrics {
             drops: 1,
             infeasible_drops: 1,
             ..RunMetrics::default()
         };
         return Ok(DropReport {
-            drop,
+            id: spec.drop_id(drop),
             feasible: false,
             metrics,
+            trace: Vec::new(),
         });
     };
-    let w = scene.precoder(&alloc.p);
+    let id = ctx.id;
     let nodes = net.nodes.nodes(p.system.raps);
-    let (pfa, noise, l) = (p.sensing.pfa, p.noise.sensing_w, p.system.frame_symbols);
-    let q = match net.node_pfa {
-        NodePfa::Fused => node_pfa_for_fused(nodes.len(), 1, pfa),
-        NodePfa::Target => pfa,
-    };
-    let budget = LinkBudget::new(&scene, &w, noise, l, p.sensing.local_filter);
-    let pd_hat = nodes
-        .iter()
-        .map(|&r| local_pd(budget.snr_local(r, l as f64), q, p.sensing.target))
-        .sum::<f64>()
-        / nodes.len().max(1) as f64;
+    let (pfa, l) = (p.sensing.pfa, p.system.frame_symbols);
+    let budget = LinkBudget::new(
+        &ctx.scene,
+        &ctx.w,
+        p.noise.sensing_w,
+        l,
+        p.sensing.local_filter,
+    );
+    let design = design_nodes(
+        &budget,
+        &nodes,
+        pfa,
+        p.sensing.target,
+        net.node_pfa,
+        net.fusion.vote(),
+    );
+    let (pd_paper, pd_corrected, pd_exact) = analytic_pd(p, net, &budget, &nodes, &design);
     let receivers = nodes
         .iter()
         .map(|&r| {
-            Receiver::new(
-                r,
-                LocalDetector::new(&scene, r, &w, noise, p.sensing.local_filter),
-                -q.ln(),
-                per_node(&net.report, r),
-                net.sample_format,
-                r > 0 && net.symbols == SymbolDelivery::Downlink,
-                book.clone(),
-                w.clone(),
-                scene.a.clone(),
-                seed,
-                drop,
-            )
+            let cfg = ReceiverConfig {
+                node: NodeId::from_index(r),
+                policy: per_node(&net.report, r),
+                format: net.sample_format,
+                filter: p.sensing.local_filter,
+                tau: design.tau,
+                via_downlink: r > 0 && net.symbols == SymbolDelivery::Downlink,
+            };
+            Receiver::new(ctx.clone(), cfg)
         })
         .collect();
-    let (pd_paper, pd_corrected, pd_exact) = analytic_pd(p, net, &budget, &nodes, q);
     let cc = Cc::new(
-        scene.clone(),
-        nodes.clone(),
-        net.fusion,
-        pfa,
-        q,
-        pd_hat,
-        noise,
+        ctx.clone(),
+        CcConfig {
+            expected: nodes.iter().map(|&r| NodeId::from_index(r)).collect(),
+            fusion: net.fusion,
+            pfa,
+            design,
+        },
     );
-    let world = World::new(
-        seed,
-        drop,
-        params.clone(),
-        net.clone(),
-        scene,
-        w,
-        book.clone(),
-        nodes,
-        receivers,
-        cc,
-    );
-    let mut metrics = world.run(frames);
+    let cfg = WorldConfig {
+        record_trace: spec.record_trace,
+    };
+    let world = World::new(ctx, spec.net.clone(), receivers, cc, cfg);
+    let (mut metrics, trace) = world.run(spec.frames)?;
     metrics.pd_paper_sum = pd_paper;
     metrics.pd_exact_sum = pd_exact;
     metrics.pd_corrected_sum = pd_corrected;
     Ok(DropReport {
-        drop,
+        id,
         feasible: true,
         metrics,
+        trace,
     })
 }
 
@@ -134,13 +206,13 @@ fn analytic_pd(
     net: &NetParams,
     b: &LinkBudget,
     nodes: &[usize],
-    q: f64,
+    d: &NodeDesign,
 ) -> (f64, f64, f64) {
     let (pfa, target) = (p.sensing.pfa, p.sensing.target);
     let gram = Gram::Random(32);
     match net.fusion {
-        CcFusion::Vote(rule) => {
-            let v = voting(b, nodes, q, rule, target, gram);
+        CcFusion::Vote(_) => {
+            let v = voting(b, nodes, d.q, d.rule, target, gram);
             (v.paper, v.paper, v.exact)
         }
         CcFusion::Glrt => {
@@ -156,13 +228,13 @@ fn analytic_pd(
                 })
                 .collect();
             let bits = reports.iter().filter(|(_, k)| *k == Report::Bit).count();
-            let threshold = mixed_threshold(nodes.len() - bits, bits, q, pfa);
-            let exact = mixed_glrt_pd(b, &reports, q, threshold, target, gram);
+            let threshold = mixed_threshold(nodes.len() - bits, bits, d.q, pfa);
+            let exact = mixed_glrt_pd(b, &reports, d.q, threshold, target, gram);
             let (paper, corrected) = if bits == 0 {
                 let c = centralized(b, nodes, pfa, target, Gram::Nominal);
                 (c.paper, c.corrected)
             } else {
-                let v = voting(b, nodes, q, VotingRule::PaperKappa, target, Gram::Nominal).paper;
+                let v = voting(b, nodes, d.q, VotingRule::PaperKappa, target, Gram::Nominal).paper;
                 (v, v)
             };
             (paper, corrected, exact)
@@ -170,57 +242,29 @@ fn analytic_pd(
     }
 }
 
-/// Runs drops `0..drops` on `threads` workers (0 = one per core). Each drop
-/// runs on one worker with its events captured; workers send each drop's
-/// report over a crossbeam channel, and reports and traces are merged in drop
-/// order, so the result is identical for any thread count. `progress` is
-/// called on this thread after each drop arrives.
+/// Runs drops `0..drops` of `spec` on `threads` workers (0 = one per core)
+/// and merges them in drop order, so the result is identical for any thread
+/// count. `progress` is called on this thread after each drop is merged.
 pub fn run_drops(
-    params: &Params,
-    net: &NetParams,
-    seed: u64,
+    spec: &PointSpec,
     drops: u64,
-    frames: u64,
     threads: usize,
     mut progress: impl FnMut(u64),
-) -> Result<RunOutput, GeometryError> {
-    let params = Arc::new(params.clone());
-    let net = Arc::new(net.clone());
-    let book = Arc::new(SymbolBook::new(seed, net.symbol_book));
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
-    let threads = threads.min(drops.max(1) as usize);
-    let (tx, rx) = crossbeam_channel::unbounded();
-    let mut slots: Vec<Option<(DropReport, Vec<TraceRecord>)>> = (0..drops).map(|_| None).collect();
-    std::thread::scope(|s| -> Result<(), GeometryError> {
-        for t in 0..threads as u64 {
-            let (tx, params, net, book) = (tx.clone(), &params, &net, &book);
-            s.spawn(move || {
-                let mut d = t;
-                while d < drops {
-                    let (report, trace) =
-                        capture(d, || run_drop(params, net, book, seed, d, frames));
-                    if tx.send((d, report.map(|r| (r, trace)))).is_err() {
-                        return;
-                    }
-                    d += threads as u64;
-                }
-            });
-        }
-        drop(tx);
-        for (d, r) in rx {
-            slots[d as usize] = Some(r?);
-            progress(d);
-        }
-        Ok(())
-    })?;
+) -> Result<RunOutput, DropError> {
     let mut out = RunOutput::default();
-    for (report, trace) in slots.into_iter().flatten() {
-        out.metrics.merge(report.metrics);
-        out.trace.extend(trace);
-    }
+    crate::pool::ordered_map(
+        drops,
+        threads,
+        |d| run_drop(spec, d),
+        |d, report| {
+            let report = report?;
+            out.metrics.merge(report.metrics);
+            if spec.record_trace {
+                out.traces.push((report.id, report.trace));
+            }
+            progress(d);
+            Ok::<(), DropError>(())
+        },
+    )?;
     Ok(out)
 }

@@ -1,136 +1,149 @@
 //! One drop of the network: actors, links and the event loop that joins them.
 
+use super::NetParams;
 use super::config::per_node;
-use super::medium::{FrameTruth, SymbolBook, node_signal};
+use super::medium::{FrameTruth, node_signal};
 use super::metrics::{FrameRecord, LinkReport, RunMetrics};
-use super::{NetParams, SymbolDelivery};
-use crate::linalg::CMat;
-use crate::node::{Cc, CcDecision, CcInput, Receiver};
-use crate::params::Params;
-use crate::radio::Scene;
-use crate::rng::stream;
-use crate::sim::{Kernel, Link, Message, Payload, SimTime, Transmission};
+use crate::node::{
+    Cc, CcDecision, CcInput, Downlink, DropCtx, DropId, Message, MessageKind, Receiver, Report,
+    Sender,
+};
+use crate::radio::{SPEED_OF_LIGHT, distance};
+use crate::rng::STREAM_LINK;
+use crate::sim::{Kernel, Link, SchedulingError, SimTime, Transmission};
+use crate::trace::{DropReason, LinkId, TraceEvent};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tracing::debug;
 
-/// Stream tag: a link's loss draws.
-pub const STREAM_LINK: u64 = 14;
+/// A failure inside the engine: a bug, never a property of the input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EngineError {
+    /// An event was scheduled in the past.
+    #[error("{drop}: {source}")]
+    Scheduling {
+        /// The drop.
+        drop: DropId,
+        /// What was refused.
+        source: SchedulingError,
+    },
+}
 
 #[derive(Debug)]
 enum Event {
     FrameStart(u64),
-    Observe { frame: u64, node: usize },
-    ToCc(Message),
-    ToNode { node: usize, msg: Message },
+    Observe { frame: u64, slot: usize },
+    ToCc { slot: usize, msg: Message<Report> },
+    ToNode { slot: usize, msg: Message<Downlink> },
     Deadline(u64),
 }
 
+/// A message offered to a link, as the counters and traces see it.
+struct Offer {
+    link: LinkId,
+    from: Sender,
+    frame: u64,
+    kind: MessageKind,
+    /// Encoded length (the link adds its header).
+    payload: u64,
+}
+
+/// A frame between its start and its decision.
 struct Live {
     truth: FrameTruth,
     observes_left: usize,
     decided: bool,
 }
 
-/// The network for one drop: receivers, the CC, one uplink per node and one
-/// downlink per RAP, and the kernel.
+/// One sensing node as the world holds it: its actor and its links.
+struct Slot {
+    receiver: Receiver,
+    /// Node -> CC.
+    uplink: Link,
+    /// CC -> RAP (RAPs only).
+    downlink: Option<Link>,
+    /// Air time of a frame plus BS -> target -> node propagation.
+    observe_after: SimTime,
+}
+
+/// How a world is set up beyond its drop and network.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorldConfig {
+    /// Keep every trace event for the drop's report (for trace files).
+    pub record_trace: bool,
+}
+
+/// The network for one drop: a receiver and links per sensing node, the CC,
+/// and the kernel.
 pub struct World {
-    seed: u64,
-    drop: u64,
-    params: Arc<Params>,
+    ctx: Arc<DropCtx>,
     net: Arc<NetParams>,
-    scene: Arc<Scene>,
-    w: CMat,
-    book: Arc<SymbolBook>,
     kernel: Kernel<Event>,
-    nodes: Vec<usize>,
-    receivers: BTreeMap<usize, Receiver>,
-    uplinks: BTreeMap<usize, Link>,
-    downlinks: BTreeMap<usize, Link>,
+    slots: Vec<Slot>,
     cc: Cc,
     live: BTreeMap<u64, Live>,
     air: SimTime,
     interval: SimTime,
     budget: SimTime,
-    propagation: Vec<SimTime>,
     metrics: RunMetrics,
-}
-
-fn node_name(r: usize) -> String {
-    if r == 0 {
-        "bs".into()
-    } else {
-        format!("rap{r}")
-    }
+    /// Events kept for the report (when recording).
+    trace: Vec<TraceEvent>,
+    record_trace: bool,
+    /// Whether `tracing` wants engine events (checked once per drop).
+    live_trace: bool,
 }
 
 impl World {
-    /// Builds the network for drop `drop` with precoder `w`, receivers `receivers`
-    /// (one per node in `nodes`) and CC `cc`.
-    #[allow(clippy::too_many_arguments)]
+    /// Builds the network of drop `ctx`: one slot per receiver, in order, with
+    /// the uplink and (for RAPs) downlink that `net` gives its node, and CC `cc`.
     pub fn new(
-        seed: u64,
-        drop: u64,
-        params: Arc<Params>,
+        ctx: Arc<DropCtx>,
         net: Arc<NetParams>,
-        scene: Arc<Scene>,
-        w: CMat,
-        book: Arc<SymbolBook>,
-        nodes: Vec<usize>,
         receivers: Vec<Receiver>,
         cc: Cc,
+        cfg: WorldConfig,
     ) -> Self {
-        let link = |cfgs: &[crate::sim::LinkConfig], r: usize, dir: u64| {
-            Link::new(
-                per_node(cfgs, r),
-                stream(seed, &[STREAM_LINK, drop, dir, r as u64]),
-            )
-        };
-        let uplinks = nodes
-            .iter()
-            .map(|&r| (r, link(&net.uplinks, r, 0)))
-            .collect();
-        let downlinks = nodes
-            .iter()
-            .filter(|&&r| r > 0)
-            .map(|&r| (r, link(&net.downlinks, r, 1)))
-            .collect();
-        let c = 299_792_458.0;
-        let l = &scene.layout;
-        let d = |p: [f64; 2], q: [f64; 2]| (p[0] - q[0]).hypot(p[1] - q[1]);
-        let propagation = (0..scene.nodes())
-            .map(|r| {
-                if net.propagation {
-                    SimTime::from_secs((d(l.bs, l.target) + d(l.target, l.node(r))) / c)
+        let layout = &ctx.scene.layout;
+        let air = SimTime::from_secs(net.symbol_time_s * ctx.frame_symbols() as f64);
+        let slots = receivers
+            .into_iter()
+            .map(|receiver| {
+                let node = receiver.node();
+                let r = node.index();
+                let link = |cfgs: &[crate::sim::LinkConfig], dir: u64| {
+                    Link::new(per_node(cfgs, r), ctx.stream(STREAM_LINK, &[dir, r as u64]))
+                };
+                let propagation = if net.propagation {
+                    let path = distance(layout.bs, layout.target)
+                        + distance(layout.target, layout.node(r));
+                    SimTime::from_secs(path / SPEED_OF_LIGHT)
                 } else {
                     SimTime::ZERO
+                };
+                Slot {
+                    uplink: link(&net.uplinks, 0),
+                    downlink: node.is_rap().then(|| link(&net.downlinks, 1)),
+                    observe_after: air.plus(propagation),
+                    receiver,
                 }
             })
             .collect();
-        let air = SimTime::from_secs(net.symbol_time_s * params.system.frame_symbols as f64);
         World {
-            seed,
-            drop,
             interval: SimTime::from_secs(net.frame_interval_s).max(air),
             budget: SimTime::from_secs(net.deadline_s),
             air,
-            propagation,
-            params,
+            ctx,
             net,
-            scene,
-            w,
-            book,
             kernel: Kernel::new(),
-            receivers: receivers.into_iter().map(|r| (r.node, r)).collect(),
-            nodes,
-            uplinks,
-            downlinks,
+            slots,
             cc,
             live: BTreeMap::new(),
             metrics: RunMetrics {
                 drops: 1,
                 ..RunMetrics::default()
             },
+            trace: Vec::new(),
+            record_trace: cfg.record_trace,
+            live_trace: crate::trace::live_enabled(),
         }
     }
 
@@ -142,200 +155,341 @@ impl World {
         self.frame_start(n).plus(self.air).plus(self.budget)
     }
 
-    /// Runs `frames` frames and returns what was measured.
-    pub fn run(mut self, frames: u64) -> RunMetrics {
+    fn tracing(&self) -> bool {
+        self.record_trace || self.live_trace
+    }
+
+    fn note(&mut self, ev: TraceEvent) {
+        if self.live_trace {
+            crate::trace::emit(self.ctx.id, &ev);
+        }
+        if self.record_trace {
+            self.trace.push(ev);
+        }
+    }
+
+    fn schedule(&mut self, at: SimTime, ev: Event) -> Result<(), EngineError> {
+        self.kernel
+            .schedule(at, ev)
+            .map_err(|source| EngineError::Scheduling {
+                drop: self.ctx.id,
+                source,
+            })
+    }
+
+    /// Runs `frames` frames; returns what was measured and the trace events
+    /// (empty unless recording).
+    pub fn run(mut self, frames: u64) -> Result<(RunMetrics, Vec<TraceEvent>), EngineError> {
         if frames > 0 {
-            self.kernel.schedule(SimTime::ZERO, Event::FrameStart(0));
+            self.schedule(SimTime::ZERO, Event::FrameStart(0))?;
         }
         while let Some((now, ev)) = self.kernel.pop() {
             match ev {
-                Event::FrameStart(n) => self.on_frame_start(now, n, frames),
-                Event::Observe { frame, node } => self.on_observe(now, frame, node),
-                Event::ToCc(msg) => self.on_cc_input(now, msg),
-                Event::ToNode { node, msg } => self.on_node_input(now, node, msg),
+                Event::FrameStart(n) => self.on_frame_start(now, n, frames)?,
+                Event::Observe { frame, slot } => self.on_observe(now, frame, slot)?,
+                Event::ToCc { slot, msg } => self.on_cc_input(now, slot, msg),
+                Event::ToNode { slot, msg } => self.on_node_input(now, slot, msg)?,
                 Event::Deadline(n) => {
-                    let d = self.cc.on_deadline(now, n);
-                    if let Some(d) = d {
-                        self.record(d);
+                    if let Some(d) = self.cc.on_deadline(now, n) {
+                        self.decided(d);
                     }
                 }
             }
         }
         let span = self.frame_start(frames).max(self.kernel.now()).0;
-        let report = |links: &BTreeMap<usize, Link>, len: usize| {
-            let mut v = vec![LinkReport::default(); len];
-            for (&r, l) in links {
-                v[r] = LinkReport {
-                    stats: *l.stats(),
-                    span_ps: span,
-                };
+        let nodes = self.ctx.scene.nodes();
+        let mut uplinks = vec![LinkReport::default(); nodes];
+        let mut downlinks = vec![LinkReport::default(); nodes];
+        for s in &self.slots {
+            let r = s.receiver.node().index();
+            let report = |l: &Link| LinkReport {
+                stats: *l.stats(),
+                span_ps: span,
+            };
+            uplinks[r] = report(&s.uplink);
+            if let Some(d) = &s.downlink {
+                downlinks[r] = report(d);
             }
-            v
-        };
-        self.metrics.uplinks = report(&self.uplinks, self.scene.nodes());
-        self.metrics.downlinks = report(&self.downlinks, self.scene.nodes());
-        self.metrics
+        }
+        self.metrics.uplinks = uplinks;
+        self.metrics.downlinks = downlinks;
+        Ok((self.metrics, self.trace))
     }
 
-    fn on_frame_start(&mut self, now: SimTime, n: u64, frames: u64) {
-        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame = n).entered();
-        let p = &self.params;
-        let truth = FrameTruth::draw(
-            self.seed,
-            self.drop,
-            n,
-            &self.scene,
-            &self.w,
-            &self.book,
-            p.system.frame_symbols,
-            p.sensing.target,
-            self.net.target_probability,
-        );
-        debug!(target: "iaps::sim", sim_time_ns = now.as_nanos_f64(), frame = n, node = "bs", link = "", kind = "frame", bytes = 0u64, target = truth.target, "transmit");
-        self.cc.on_frame(n, truth.x.clone(), truth.u.clone());
-        if self.net.symbols == SymbolDelivery::Downlink {
-            let raps: Vec<usize> = self.nodes.iter().copied().filter(|&r| r > 0).collect();
-            for r in raps {
-                let msg = Message {
-                    frame: n,
-                    node: u32::MAX,
-                    payload: Payload::Symbols(truth.indices.clone()),
-                };
-                self.transmit(now, r, false, msg);
+    fn on_frame_start(&mut self, now: SimTime, n: u64, frames: u64) -> Result<(), EngineError> {
+        let truth = FrameTruth::draw(&self.ctx, n, self.net.target_probability);
+        if self.tracing() {
+            self.note(TraceEvent::Transmit {
+                at: now,
+                frame: n,
+                target: truth.target,
+            });
+        }
+        self.cc.on_frame(n, &truth.x, truth.u.clone());
+        if self.net.symbols == super::SymbolDelivery::Downlink {
+            for slot in 0..self.slots.len() {
+                if self.slots[slot].downlink.is_some() {
+                    let msg = Message {
+                        frame: n,
+                        from: Sender::Cc,
+                        payload: Downlink::Symbols(truth.indices.clone()),
+                    };
+                    self.send_down(now, slot, msg)?;
+                }
             }
         }
-        for i in 0..self.nodes.len() {
-            let r = self.nodes[i];
-            let at = now.plus(self.air).plus(self.propagation[r]);
-            self.kernel
-                .schedule(at, Event::Observe { frame: n, node: r });
+        for slot in 0..self.slots.len() {
+            let at = now.plus(self.slots[slot].observe_after);
+            self.schedule(at, Event::Observe { frame: n, slot })?;
         }
-        self.kernel.schedule(self.deadline(n), Event::Deadline(n));
+        self.schedule(self.deadline(n), Event::Deadline(n))?;
         self.live.insert(
             n,
             Live {
                 truth,
-                observes_left: self.nodes.len(),
+                observes_left: self.slots.len(),
                 decided: false,
             },
         );
         if n + 1 < frames {
-            self.kernel
-                .schedule(self.frame_start(n + 1), Event::FrameStart(n + 1));
+            self.schedule(self.frame_start(n + 1), Event::FrameStart(n + 1))?;
         }
+        Ok(())
     }
 
-    fn on_observe(&mut self, now: SimTime, frame: u64, r: usize) {
-        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame).entered();
-        let live = self.live.get_mut(&frame).expect("frame is live");
-        let z = node_signal(
-            self.seed,
-            self.drop,
-            frame,
-            r,
-            &self.scene,
-            &live.truth,
-            self.params.noise.sensing_w,
-        );
+    fn on_observe(&mut self, now: SimTime, frame: u64, slot: usize) -> Result<(), EngineError> {
+        let node = self.slots[slot].receiver.node();
+        let live = self
+            .live
+            .get_mut(&frame)
+            .expect("an observed frame is live");
+        let z = node_signal(&self.ctx, frame, node, &live.truth);
         live.observes_left -= 1;
-        debug!(target: "iaps::sim", sim_time_ns = now.as_nanos_f64(), frame, node = node_name(r), link = "", kind = "samples", bytes = 0u64, "receive");
+        if self.tracing() {
+            self.note(TraceEvent::Receive {
+                at: now,
+                frame,
+                node,
+            });
+        }
         let deadline = self.deadline(frame);
-        let link = self.uplinks.get_mut(&r).expect("uplink");
+        let s = &mut self.slots[slot];
+        let link = &mut s.uplink;
         let mut eta = |bytes: u64| link.earliest_arrival(now, bytes);
-        let out = self
-            .receivers
-            .get_mut(&r)
-            .expect("receiver")
-            .on_observe(frame, z, deadline, &mut eta);
+        let out = s.receiver.on_observe(frame, z, deadline, &mut eta);
         for msg in out {
-            self.transmit(now, r, true, msg);
+            self.send_up(now, slot, msg)?;
         }
         self.retire(frame);
+        Ok(())
     }
 
-    fn on_node_input(&mut self, now: SimTime, r: usize, msg: Message) {
-        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame = msg.frame).entered();
-        debug!(target: "iaps::sim", sim_time_ns = now.as_nanos_f64(), frame = msg.frame, node = node_name(r), link = format!("down{r}"), kind = msg.payload.kind(), bytes = msg.encoded_len(), "deliver");
-        let Payload::Symbols(ix) = msg.payload else {
-            return;
-        };
-        let link = self.uplinks.get_mut(&r).expect("uplink");
-        let mut eta = |bytes: u64| link.earliest_arrival(now, bytes);
-        let out = self
-            .receivers
-            .get_mut(&r)
-            .expect("receiver")
-            .on_symbols(msg.frame, ix, &mut eta);
-        for m in out {
-            self.transmit(now, r, true, m);
+    fn on_node_input(
+        &mut self,
+        now: SimTime,
+        slot: usize,
+        msg: Message<Downlink>,
+    ) -> Result<(), EngineError> {
+        let node = self.slots[slot].receiver.node();
+        if self.tracing() {
+            self.note(TraceEvent::Deliver {
+                at: now,
+                frame: msg.frame,
+                to: Sender::Node(node),
+                link: LinkId::Down(node),
+                kind: msg.payload.kind(),
+                bytes: msg.encoded_len(),
+            });
         }
+        let Downlink::Symbols(ix) = msg.payload;
+        let s = &mut self.slots[slot];
+        let link = &mut s.uplink;
+        let mut eta = |bytes: u64| link.earliest_arrival(now, bytes);
+        let out = s.receiver.on_symbols(msg.frame, ix, &mut eta);
+        for m in out {
+            self.send_up(now, slot, m)?;
+        }
+        Ok(())
     }
 
-    fn on_cc_input(&mut self, now: SimTime, msg: Message) {
-        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame = msg.frame).entered();
-        let (frame, r, kind) = (msg.frame, msg.node as usize, msg.payload.kind());
-        debug!(target: "iaps::sim", sim_time_ns = now.as_nanos_f64(), frame, node = "cc", link = format!("up{r}"), kind, bytes = msg.encoded_len(), "deliver");
+    fn on_cc_input(&mut self, now: SimTime, slot: usize, msg: Message<Report>) {
+        let (frame, kind) = (msg.frame, msg.payload.kind());
+        let node = self.slots[slot].receiver.node();
+        if self.tracing() {
+            self.note(TraceEvent::Deliver {
+                at: now,
+                frame,
+                to: Sender::Cc,
+                link: LinkId::Up(node),
+                kind,
+                bytes: msg.encoded_len(),
+            });
+        }
         match self.cc.on_report(now, msg) {
             CcInput::Stored => {}
-            CcInput::Decided(d) => self.record(d),
+            CcInput::Decided(d) => self.decided(d),
             CcInput::Late => {
                 self.metrics.late += 1;
-                debug!(target: "iaps::sim", sim_time_ns = now.as_nanos_f64(), frame, node = node_name(r), link = format!("up{r}"), kind, bytes = 0u64, "late");
+                if self.tracing() {
+                    self.note(TraceEvent::Late {
+                        at: now,
+                        frame,
+                        from: node,
+                        link: LinkId::Up(node),
+                        kind,
+                    });
+                }
             }
         }
     }
 
-    /// Offers `msg` to node r's uplink (`up`) or downlink and schedules its arrival.
-    fn transmit(&mut self, now: SimTime, r: usize, up: bool, msg: Message) {
-        let bytes = msg.encoded_len();
-        let (link, name) = if up {
-            (self.uplinks.get_mut(&r).expect("uplink"), format!("up{r}"))
-        } else {
-            (
-                self.downlinks.get_mut(&r).expect("downlink"),
-                format!("down{r}"),
-            )
+    /// Node `slot`'s report onto its uplink.
+    fn send_up(
+        &mut self,
+        now: SimTime,
+        slot: usize,
+        msg: Message<Report>,
+    ) -> Result<(), EngineError> {
+        let node = self.slots[slot].receiver.node();
+        let offer = Offer {
+            link: LinkId::Up(node),
+            from: Sender::Node(node),
+            frame: msg.frame,
+            kind: msg.payload.kind(),
+            payload: msg.encoded_len(),
         };
-        let header = link.config().header_bytes;
-        let node = if up { node_name(r) } else { "cc".into() };
-        let (frame, kind) = (msg.frame, msg.payload.kind());
-        debug!(target: "iaps::sim", sim_time_ns = now.as_nanos_f64(), frame, node = node.as_str(), link = name.as_str(), kind, bytes = bytes + header, "enqueue");
-        match link.send(now, bytes) {
+        if let Some(arrive) = self.offer(now, slot, offer) {
+            self.schedule(arrive, Event::ToCc { slot, msg })?;
+        }
+        Ok(())
+    }
+
+    /// The CC's message onto the downlink of node `slot`.
+    fn send_down(
+        &mut self,
+        now: SimTime,
+        slot: usize,
+        msg: Message<Downlink>,
+    ) -> Result<(), EngineError> {
+        let offer = Offer {
+            link: LinkId::Down(self.slots[slot].receiver.node()),
+            from: Sender::Cc,
+            frame: msg.frame,
+            kind: msg.payload.kind(),
+            payload: msg.encoded_len(),
+        };
+        if let Some(arrive) = self.offer(now, slot, offer) {
+            self.schedule(arrive, Event::ToNode { slot, msg })?;
+        }
+        Ok(())
+    }
+
+    /// Offers a message to a link of node `slot`: counts and traces what
+    /// became of it, and returns its arrival time if it will arrive.
+    fn offer(&mut self, now: SimTime, slot: usize, o: Offer) -> Option<SimTime> {
+        let s = &mut self.slots[slot];
+        let l = match o.link {
+            LinkId::Up(_) => &mut s.uplink,
+            LinkId::Down(_) => s.downlink.as_mut().expect("only RAP slots have downlinks"),
+        };
+        let bytes = o.payload + l.config().header_bytes;
+        let outcome = l.send(now, o.payload);
+        let tracing = self.tracing();
+        let (frame, from, link, kind) = (o.frame, o.from, o.link, o.kind);
+        if tracing {
+            self.note(TraceEvent::Enqueue {
+                at: now,
+                frame,
+                from,
+                link,
+                kind,
+                bytes,
+            });
+        }
+        match outcome {
             Transmission::Delivered {
                 start,
                 finish,
                 arrive,
             } => {
-                debug!(target: "iaps::sim", sim_time_ns = start.as_nanos_f64(), frame, node = node.as_str(), link = name.as_str(), kind, bytes = bytes + header, dur_ns = finish.as_nanos_f64() - start.as_nanos_f64(), "send");
-                let ev = if up {
-                    Event::ToCc(msg)
-                } else {
-                    Event::ToNode { node: r, msg }
-                };
-                self.kernel.schedule(arrive, ev);
+                if tracing {
+                    self.note(TraceEvent::Send {
+                        at: start,
+                        finish,
+                        frame,
+                        from,
+                        link,
+                        kind,
+                        bytes,
+                    });
+                }
+                Some(arrive)
             }
             Transmission::Lost { start, finish } => {
                 self.metrics.lost += 1;
-                debug!(target: "iaps::sim", sim_time_ns = start.as_nanos_f64(), frame, node = node.as_str(), link = name.as_str(), kind, bytes = bytes + header, dur_ns = finish.as_nanos_f64() - start.as_nanos_f64(), "send");
-                debug!(target: "iaps::sim", sim_time_ns = finish.as_nanos_f64(), frame, node = node.as_str(), link = name.as_str(), kind, bytes = bytes + header, reason = "loss", "drop");
+                if tracing {
+                    self.note(TraceEvent::Send {
+                        at: start,
+                        finish,
+                        frame,
+                        from,
+                        link,
+                        kind,
+                        bytes,
+                    });
+                    self.note(TraceEvent::Drop {
+                        at: finish,
+                        frame,
+                        from,
+                        link,
+                        kind,
+                        bytes,
+                        reason: DropReason::Loss,
+                    });
+                }
+                None
             }
             Transmission::Dropped { backlog } => {
                 self.metrics.dropped += 1;
-                debug!(target: "iaps::sim", sim_time_ns = now.as_nanos_f64(), frame, node = node.as_str(), link = name.as_str(), kind, bytes = bytes + header, reason = "buffer", backlog, "drop");
+                if tracing {
+                    self.note(TraceEvent::Drop {
+                        at: now,
+                        frame,
+                        from,
+                        link,
+                        kind,
+                        bytes,
+                        reason: DropReason::Buffer { backlog },
+                    });
+                }
+                None
             }
         }
     }
 
-    fn record(&mut self, d: CcDecision) {
-        let _span = tracing::debug_span!(target: "iaps::sim", "frame", frame = d.frame).entered();
+    fn decided(&mut self, d: CcDecision) {
         let end = self.frame_start(d.frame).plus(self.air);
-        let live = self.live.get_mut(&d.frame).expect("frame is live");
+        let live = self
+            .live
+            .get_mut(&d.frame)
+            .expect("a decided frame is live");
         live.decided = true;
-        debug!(target: "iaps::sim", sim_time_ns = d.at.as_nanos_f64(), frame = d.frame, node = "cc", link = "", kind = "decision", bytes = 0u64, declared = d.declared, target = live.truth.target, soft = d.soft, bits = d.bits, missing = d.missing, "decide");
+        let target = live.truth.target;
+        if self.tracing() {
+            self.note(TraceEvent::Decide {
+                at: d.at,
+                frame: d.frame,
+                declared: d.declared,
+                target,
+                soft: d.soft as u32,
+                bits: d.bits as u32,
+                missing: d.missing as u32,
+            });
+        }
         self.metrics.frames.push(FrameRecord {
-            drop: self.drop,
+            drop: self.ctx.id.drop,
             frame: d.frame,
-            target: live.truth.target,
+            target,
             declared: d.declared,
             statistic: d.statistic,
             threshold: d.threshold,

@@ -1,18 +1,54 @@
 //! The central controller: collects each frame's reports and fuses them as
 //! soon as every expected report is in, or at the frame's deadline.
 
+use super::{DropCtx, Message, NodeId, Report};
+use crate::design::NodeDesign;
 use crate::detect::{glrt_term, matched};
-use crate::fusion::mixed_threshold;
+use crate::fusion::{VotingRule, mixed_threshold};
 use crate::linalg::{CMat, CVec};
-use crate::network::CcFusion;
-use crate::radio::Scene;
-use crate::sim::{Message, Payload, SimTime};
+use crate::sim::SimTime;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+/// What the CC does with the reports of a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CcFusion {
+    /// The GLRT over whatever arrived (`fusion::mixed_threshold`): samples and
+    /// statistics add as soft terms, bits add their threshold; the threshold
+    /// follows the mix, so the fused false-alarm target holds for any mix.
+    Glrt,
+    /// Threshold every report into a bit (`T_r > -ln q`) and count with a rule.
+    Vote(VotingRule),
+}
+
+impl CcFusion {
+    /// The voting rule, if the CC votes.
+    pub fn vote(self) -> Option<VotingRule> {
+        match self {
+            CcFusion::Glrt => None,
+            CcFusion::Vote(rule) => Some(rule),
+        }
+    }
+}
+
+/// How the CC is set up for one drop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CcConfig {
+    /// The nodes whose reports it waits for.
+    pub expected: Vec<NodeId>,
+    /// How it fuses them.
+    pub fusion: CcFusion,
+    /// The fused false-alarm target.
+    pub pfa: f64,
+    /// The local detectors' design: q, tau, the count rule, mean local Pd.
+    pub design: NodeDesign,
+}
+
 /// A report as the CC holds it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Report {
+enum Held {
     /// A soft term: the CC's own centralized term from samples, or a node's statistic.
     Soft(f64),
     /// A one-bit decision.
@@ -24,7 +60,7 @@ struct CcFrame {
     /// `X conj(u)`: what the direct path contributes per unit `G_r`.
     xu: CVec,
     u: CVec,
-    reports: Vec<(usize, Report)>,
+    reports: Vec<(NodeId, Held)>,
     samples: usize,
 }
 
@@ -65,47 +101,27 @@ pub enum CcInput {
 /// The CC's state for one drop.
 #[derive(Debug)]
 pub struct Cc {
-    scene: Arc<Scene>,
-    expected: Vec<usize>,
-    fusion: CcFusion,
-    pfa: f64,
-    /// Per-node false-alarm rate q; local thresholds are `-ln q`.
-    q: f64,
-    /// Mean per-node Pd, for the paper's kappa.
-    pd_hat: f64,
-    noise_w: f64,
+    ctx: Arc<DropCtx>,
+    cfg: CcConfig,
     open: BTreeMap<u64, CcFrame>,
+    /// Mixed-GLRT thresholds by (soft, bits) mix, solved once each.
     thresholds: HashMap<(usize, usize), f64>,
 }
 
 impl Cc {
-    /// A CC expecting reports from `expected`, fusing by `fusion` at false-alarm
-    /// target `pfa` with per-node rate `q`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        scene: Arc<Scene>,
-        expected: Vec<usize>,
-        fusion: CcFusion,
-        pfa: f64,
-        q: f64,
-        pd_hat: f64,
-        noise_w: f64,
-    ) -> Self {
+    /// The CC `cfg` describes, in drop `ctx`.
+    pub fn new(ctx: Arc<DropCtx>, cfg: CcConfig) -> Self {
         Cc {
-            scene,
-            expected,
-            fusion,
-            pfa,
-            q,
-            pd_hat,
-            noise_w,
+            ctx,
+            cfg,
             open: BTreeMap::new(),
             thresholds: HashMap::new(),
         }
     }
 
-    /// Frame `frame` starts: the CC knows its X (it selected the symbols).
-    pub fn on_frame(&mut self, frame: u64, x: CMat, u: CVec) {
+    /// Frame `frame` starts: the CC knows its X (it selected the symbols) and
+    /// the target waveform u.
+    pub fn on_frame(&mut self, frame: u64, x: &CMat, u: CVec) {
         let xu = x * u.conjugate();
         self.open.insert(
             frame,
@@ -119,31 +135,36 @@ impl Cc {
     }
 
     /// A report arrives at `now`.
-    pub fn on_report(&mut self, now: SimTime, msg: Message) -> CcInput {
+    pub fn on_report(&mut self, now: SimTime, msg: Message<Report>) -> CcInput {
         let Some(f) = self.open.get_mut(&msg.frame) else {
             return CcInput::Late;
         };
-        let r = msg.node as usize;
-        let report = match msg.payload {
-            Payload::Samples(batch) => {
+        let Some(node) = msg.from.node() else {
+            // Reports come from nodes only; the CC never reports to itself.
+            debug_assert!(false, "a report from the CC");
+            return CcInput::Late;
+        };
+        let held = match msg.payload {
+            Report::Samples(batch) => {
                 let z = batch.to_matrix();
-                let direct = (r > 0).then(|| (&self.scene.g[r - 1], &f.xu));
-                let noise = self.noise_w + batch.quantization_var();
+                let r = node.index();
+                let scene = &self.ctx.scene;
+                let direct = node.is_rap().then(|| (&scene.g[r - 1], &f.xu));
+                let noise = self.ctx.noise_w() + batch.quantization_var();
                 f.samples += 1;
-                Report::Soft(glrt_term(
-                    &self.scene.b[r],
+                Held::Soft(glrt_term(
+                    &scene.b[r],
                     &matched(&z, &f.u),
                     direct,
                     f.u.norm_squared(),
                     noise,
                 ))
             }
-            Payload::Statistic(t) => Report::Soft(t),
-            Payload::Decision(b) => Report::Bit(b),
-            Payload::Symbols(_) => return CcInput::Stored,
+            Report::Statistic(t) => Held::Soft(t),
+            Report::Decision(b) => Held::Bit(b),
         };
-        f.reports.push((r, report));
-        if f.reports.len() == self.expected.len() {
+        f.reports.push((node, held));
+        if f.reports.len() == self.cfg.expected.len() {
             CcInput::Decided(self.decide(now, msg.frame).expect("frame is open"))
         } else {
             CcInput::Stored
@@ -161,28 +182,28 @@ impl Cc {
         let mut bits = Vec::new();
         for &(_, r) in &f.reports {
             match r {
-                Report::Soft(t) => soft.push(t),
-                Report::Bit(b) => bits.push(b),
+                Held::Soft(t) => soft.push(t),
+                Held::Bit(b) => bits.push(b),
             }
         }
-        let tau = -self.q.ln();
-        let (statistic, threshold, declared) = match self.fusion {
+        let d = &self.cfg.design;
+        let (statistic, threshold, declared) = match self.cfg.fusion {
             CcFusion::Glrt => {
                 let key = (soft.len(), bits.len());
-                let (q, pfa) = (self.q, self.pfa);
+                let (q, pfa) = (d.q, self.cfg.pfa);
                 let th = *self
                     .thresholds
                     .entry(key)
                     .or_insert_with(|| mixed_threshold(key.0, key.1, q, pfa));
-                let stat =
-                    soft.iter().sum::<f64>() + tau * bits.iter().filter(|&&b| b).count() as f64;
+                let fired = bits.iter().filter(|&&b| b).count() as f64;
+                let stat = soft.iter().sum::<f64>() + d.tau * fired;
                 (stat, th, stat > th)
             }
-            CcFusion::Vote(rule) => {
-                let ones =
-                    soft.iter().filter(|&&t| t > tau).count() + bits.iter().filter(|&&b| b).count();
+            CcFusion::Vote(_) => {
+                let ones = soft.iter().filter(|&&t| t > d.tau).count()
+                    + bits.iter().filter(|&&b| b).count();
                 let n = soft.len() + bits.len();
-                let kappa = rule.kappa(n, self.pd_hat, self.q);
+                let kappa = d.kappa(n);
                 (ones as f64, kappa as f64, n > 0 && ones >= kappa)
             }
         };
@@ -195,7 +216,7 @@ impl Cc {
             samples: f.samples,
             soft: soft.len(),
             bits: bits.len(),
-            missing: self.expected.len() - f.reports.len(),
+            missing: self.cfg.expected.len() - f.reports.len(),
         })
     }
 }

@@ -1,33 +1,39 @@
 //! A sensing receiver: adds its noise, computes its local statistic when it
 //! knows the symbols, and reports according to its policy.
 
-use super::ReportPolicy;
-use crate::detect::LocalDetector;
-use crate::linalg::{CMat, CVec, mul};
-use crate::network::SymbolBook;
+use super::{DropCtx, Message, NodeId, Report, ReportPolicy, SampleBatch, SampleFormat, Sender};
+use crate::detect::{LocalDetector, LocalFilter};
+use crate::linalg::{CMat, mul};
 use crate::radio::target_waveform;
-use crate::sim::{Message, Payload, SampleBatch, SampleFormat, SimTime};
+use crate::rng::STREAM_SYMBOLS;
+use crate::sim::SimTime;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// How one receiver is set up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReceiverConfig {
+    /// Which node it is.
+    pub node: NodeId,
+    /// What it reports.
+    pub policy: ReportPolicy,
+    /// Number format of its sample batches.
+    pub format: SampleFormat,
+    /// How a RAP suppresses the direct path (the BS has none).
+    pub filter: LocalFilter,
+    /// Local threshold `-ln q` of its one-bit decision.
+    pub tau: f64,
+    /// Whether the symbols come over the downlink; otherwise the node selects
+    /// them itself from the public book, as the BS does.
+    pub via_downlink: bool,
+}
 
 /// Node r's receiver state for one drop.
 #[derive(Debug)]
 pub struct Receiver {
-    /// Node index (0 = BS).
-    pub node: usize,
+    ctx: Arc<DropCtx>,
+    cfg: ReceiverConfig,
     det: LocalDetector,
-    /// Local threshold `-ln q`.
-    tau: f64,
-    policy: ReportPolicy,
-    format: SampleFormat,
-    /// Whether the symbols come over the downlink (else the node selects them
-    /// itself from the public book, as the BS does).
-    via_downlink: bool,
-    book: Arc<SymbolBook>,
-    w: CMat,
-    a: CVec,
-    seed: u64,
-    drop: u64,
     /// Observations waiting for their frame's symbols.
     waiting: BTreeMap<u64, (CMat, SimTime)>,
     /// Symbols that arrived before the observation.
@@ -35,47 +41,38 @@ pub struct Receiver {
 }
 
 impl Receiver {
-    /// A receiver for node `node` with detector `det`, threshold `tau`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        node: usize,
-        det: LocalDetector,
-        tau: f64,
-        policy: ReportPolicy,
-        format: SampleFormat,
-        via_downlink: bool,
-        book: Arc<SymbolBook>,
-        w: CMat,
-        a: CVec,
-        seed: u64,
-        drop: u64,
-    ) -> Self {
+    /// The receiver `cfg` describes, in drop `ctx`.
+    pub fn new(ctx: Arc<DropCtx>, cfg: ReceiverConfig) -> Self {
+        let det = LocalDetector::new(
+            &ctx.scene,
+            cfg.node.index(),
+            &ctx.w,
+            ctx.noise_w(),
+            cfg.filter,
+        );
         Receiver {
-            node,
+            ctx,
+            cfg,
             det,
-            tau,
-            policy,
-            format,
-            via_downlink,
-            book,
-            w,
-            a,
-            seed,
-            drop,
             waiting: BTreeMap::new(),
             early: BTreeMap::new(),
         }
     }
 
-    fn message(&self, frame: u64, payload: Payload) -> Message {
+    /// Which node this is.
+    pub fn node(&self) -> NodeId {
+        self.cfg.node
+    }
+
+    fn message(&self, frame: u64, payload: Report) -> Message<Report> {
         Message {
             frame,
-            node: self.node as u32,
+            from: Sender::Node(self.cfg.node),
             payload,
         }
     }
 
-    /// Frame `frame`'s observation `z` (noise included) is complete at `now`;
+    /// Frame `frame`'s observation `z` (noise included) is complete;
     /// `deadline` is the CC's deadline for it and `eta(bytes)` the arrival time
     /// the uplink would give a message of that many bytes.
     pub fn on_observe(
@@ -84,28 +81,24 @@ impl Receiver {
         z: CMat,
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
-    ) -> Vec<Message> {
-        let wants_samples = match self.policy {
-            ReportPolicy::Samples => true,
+    ) -> Vec<Message<Report>> {
+        let samples = |me: &Self| {
+            me.message(
+                frame,
+                Report::Samples(SampleBatch::quantize(&z, me.cfg.format)),
+            )
+        };
+        match self.cfg.policy {
+            ReportPolicy::Samples => return vec![samples(self)],
             ReportPolicy::Adaptive => {
-                let msg = self.message(
-                    frame,
-                    Payload::Samples(SampleBatch::quantize(&z, self.format)),
-                );
+                let msg = samples(self);
                 if eta(msg.encoded_len()) <= deadline {
                     return vec![msg];
                 }
-                false
             }
-            _ => false,
-        };
-        if wants_samples {
-            return vec![self.message(
-                frame,
-                Payload::Samples(SampleBatch::quantize(&z, self.format)),
-            )];
+            ReportPolicy::Statistic | ReportPolicy::Decision => {}
         }
-        let indices = if self.via_downlink {
+        let indices = if self.cfg.via_downlink {
             match self.early.remove(&frame) {
                 Some(ix) => ix,
                 None => {
@@ -114,8 +107,10 @@ impl Receiver {
                 }
             }
         } else {
-            self.book
-                .select(self.seed, self.drop, frame, self.w.ncols() * z.ncols())
+            let ctx = &self.ctx;
+            let count = ctx.w.ncols() * z.ncols();
+            ctx.symbols
+                .select(&mut ctx.stream(STREAM_SYMBOLS, &[frame]), count)
         };
         vec![self.local_report(frame, &z, &indices, deadline, eta)]
     }
@@ -126,7 +121,7 @@ impl Receiver {
         frame: u64,
         indices: Vec<u16>,
         eta: &mut dyn FnMut(u64) -> SimTime,
-    ) -> Vec<Message> {
+    ) -> Vec<Message<Report>> {
         match self.waiting.remove(&frame) {
             Some((z, deadline)) => vec![self.local_report(frame, &z, &indices, deadline, eta)],
             None => {
@@ -144,16 +139,16 @@ impl Receiver {
         indices: &[u16],
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
-    ) -> Message {
-        let x = mul(&self.w, &self.book.symbols(indices, self.w.ncols()));
-        let u = target_waveform(&self.a, &x);
+    ) -> Message<Report> {
+        let ctx = &self.ctx;
+        let x = mul(&ctx.w, &ctx.symbols.symbols(indices, ctx.w.ncols()));
+        let u = target_waveform(&ctx.scene.a, &x);
         let t = self.det.statistic(z, &x, &u);
-        let stat = self.message(frame, Payload::Statistic(t));
-        let bit = self.message(frame, Payload::Decision(t > self.tau));
-        match self.policy {
+        let stat = self.message(frame, Report::Statistic(t));
+        match self.cfg.policy {
             ReportPolicy::Statistic => stat,
             ReportPolicy::Adaptive if eta(stat.encoded_len()) <= deadline => stat,
-            _ => bit,
+            _ => self.message(frame, Report::Decision(t > self.cfg.tau)),
         }
     }
 }

@@ -4,6 +4,9 @@ use crate::params::GeometryParams;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
+/// The speed of light in vacuum (m/s): propagation delays and wavelengths.
+pub const SPEED_OF_LIGHT: f64 = 299_792_458.0;
+
 /// Positions (m) of every node in one drop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Layout {

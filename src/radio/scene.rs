@@ -1,8 +1,8 @@
 //! One drop: positions, channels, steering vectors, echo strengths and beams.
 
 use super::{
-    GeometryError, Layout, direct_channel, path_gain, rzf, sin_angle, steering, user_channels,
-    zf_sensing,
+    GeometryError, Layout, SPEED_OF_LIGHT, direct_channel, path_gain, rzf, sin_angle, steering,
+    user_channels, zf_sensing,
 };
 use crate::linalg::{C64, CMat, CVec};
 use crate::params::{Params, SensingScale};
@@ -77,7 +77,7 @@ impl Scene {
             .map(|r| match p.sensing.scale {
                 SensingScale::Paper { rcs_var } => rcs_var,
                 SensingScale::Bistatic { rcs_m2, carrier_hz } => {
-                    let lambda = 299_792_458.0 / carrier_hz;
+                    let lambda = SPEED_OF_LIGHT / carrier_hz;
                     let d_rx = dist(layout.node(r), layout.target).max(dmin);
                     lambda * lambda * rcs_m2
                         / ((4.0 * std::f64::consts::PI).powi(3) * d_tx * d_tx * d_rx * d_rx)

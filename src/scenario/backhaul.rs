@@ -5,7 +5,8 @@ use super::defaults::LATENCY_S;
 use super::raw::{LINK_KEYS, RawDoc, RawLink};
 use super::resolve::{Checker, num};
 use crate::fusion::VotingRule;
-use crate::network::{CcFusion, NetParams};
+use crate::network::NetParams;
+use crate::node::CcFusion;
 use crate::sim::{LinkConfig, SimTime};
 use toml::{Table, Value};
 

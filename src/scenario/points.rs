@@ -35,6 +35,7 @@ impl Scenario {
                         index,
                         coords: coords.clone(),
                         variant: var.label.clone(),
+                        variant_index: vi,
                         setup,
                     }),
                     Err(ps) => {

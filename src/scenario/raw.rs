@@ -3,12 +3,13 @@
 //! and type error of a document is found, not just the first.
 
 use super::{Fidelity, Problem};
+use crate::design::NodePfa;
 use crate::detect::LocalFilter;
-use crate::network::{NodePfa, SymbolDelivery};
+use crate::network::SymbolDelivery;
 use crate::node::ReportPolicy;
+use crate::node::SampleFormat;
+use crate::params::NodeSet;
 use crate::radio::TargetModel;
-use crate::reference::NodeSet;
-use crate::sim::SampleFormat;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::{Table, Value};

@@ -33,11 +33,23 @@ impl<E> Ord for Entry<E> {
     }
 }
 
+/// An event scheduled before the kernel's current time: time never runs
+/// backwards, so the kernel refuses it (it is a bug in the caller, not a
+/// condition to paper over).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("event scheduled at {at}, before the current time {now}")]
+pub struct SchedulingError {
+    /// The requested time.
+    pub at: SimTime,
+    /// The kernel's time when it was requested.
+    pub now: SimTime,
+}
+
 /// A discrete-event queue. Events at equal times pop in the order they were
 /// scheduled (the sequence number breaks ties), so a run is deterministic.
 ///
-/// Time never runs backwards: an event scheduled before [`Kernel::now`] is
-/// clamped to `now` (it pops after the events already queued at `now`).
+/// Time never runs backwards: scheduling before [`Kernel::now`] is refused
+/// with a [`SchedulingError`].
 #[derive(Debug)]
 pub struct Kernel<E> {
     heap: BinaryHeap<Entry<E>>,
@@ -60,14 +72,20 @@ impl<E> Kernel<E> {
         self.now
     }
 
-    /// Schedules `event` at `at` (must not be before `now`). An `at` before
-    /// `now` is clamped to `now`, so the order of popped times stays
-    /// non-decreasing.
-    pub fn schedule(&mut self, at: SimTime, event: E) {
-        let time = at.max(self.now);
+    /// Schedules `event` at `at`, which must not be before [`Kernel::now`];
+    /// events at `now` pop after those already queued at `now`.
+    pub fn schedule(&mut self, at: SimTime, event: E) -> Result<(), SchedulingError> {
+        if at < self.now {
+            return Err(SchedulingError { at, now: self.now });
+        }
         let seq = self.seq;
         self.seq += 1;
-        self.heap.push(Entry { time, seq, event });
+        self.heap.push(Entry {
+            time: at,
+            seq,
+            event,
+        });
+        Ok(())
     }
 
     /// Pops the earliest event and advances `now` to its time.
@@ -109,7 +127,7 @@ mod tests {
     fn pops_in_time_order() {
         let mut k = Kernel::new();
         for t in [30u64, 10, 20, 0, 50] {
-            k.schedule(SimTime(t), t);
+            k.schedule(SimTime(t), t).unwrap();
         }
         assert_eq!(k.len(), 5);
         assert_eq!(k.peek_time(), Some(SimTime(0)));
@@ -123,7 +141,7 @@ mod tests {
     fn equal_times_pop_fifo() {
         let mut k = Kernel::new();
         for i in 0..100u32 {
-            k.schedule(SimTime(u64::from(i % 3)), i);
+            k.schedule(SimTime(u64::from(i % 3)), i).unwrap();
         }
         let got: Vec<(SimTime, u32)> = std::iter::from_fn(|| k.pop()).collect();
         for w in got.windows(2) {
@@ -135,14 +153,14 @@ mod tests {
     #[test]
     fn interleaved_schedule_and_pop() {
         let mut k = Kernel::new();
-        k.schedule(SimTime(10), "a");
-        k.schedule(SimTime(5), "b");
+        k.schedule(SimTime(10), "a").unwrap();
+        k.schedule(SimTime(5), "b").unwrap();
         assert_eq!(k.pop(), Some((SimTime(5), "b")));
-        k.schedule(SimTime(7), "c");
-        k.schedule(SimTime(10), "d");
+        k.schedule(SimTime(7), "c").unwrap();
+        k.schedule(SimTime(10), "d").unwrap();
         assert_eq!(k.pop(), Some((SimTime(7), "c")));
         assert_eq!(k.pop(), Some((SimTime(10), "a")));
-        k.schedule(SimTime(10), "e");
+        k.schedule(SimTime(10), "e").unwrap();
         assert_eq!(k.pop(), Some((SimTime(10), "d")));
         assert_eq!(k.pop(), Some((SimTime(10), "e")));
         assert_eq!(k.pop(), None);
@@ -150,16 +168,24 @@ mod tests {
     }
 
     #[test]
-    fn past_events_are_clamped_to_now() {
+    fn past_events_are_refused() {
         let mut k = Kernel::new();
-        k.schedule(SimTime(100), 0);
-        k.schedule(SimTime(100), 1);
+        k.schedule(SimTime(100), 0).unwrap();
+        k.schedule(SimTime(100), 1).unwrap();
         assert_eq!(k.pop(), Some((SimTime(100), 0)));
-        k.schedule(SimTime(3), 2);
-        k.schedule(SimTime(200), 3);
+        assert_eq!(
+            k.schedule(SimTime(3), 2),
+            Err(SchedulingError {
+                at: SimTime(3),
+                now: SimTime(100)
+            })
+        );
+        k.schedule(SimTime(100), 3).unwrap();
+        k.schedule(SimTime(200), 4).unwrap();
         assert_eq!(k.pop(), Some((SimTime(100), 1)));
-        assert_eq!(k.pop(), Some((SimTime(100), 2)));
-        assert_eq!(k.pop(), Some((SimTime(200), 3)));
+        assert_eq!(k.pop(), Some((SimTime(100), 3)));
+        assert_eq!(k.pop(), Some((SimTime(200), 4)));
+        assert!(k.is_empty());
     }
 
     #[test]
@@ -169,7 +195,7 @@ mod tests {
         let mut want = Vec::new();
         for i in 0..100_000u64 {
             let t = SimTime(rng.random_range(0..1000u64));
-            k.schedule(t, i);
+            k.schedule(t, i).unwrap();
             want.push((t, i));
         }
         want.sort();

@@ -1,179 +1,175 @@
-//! Chrome Trace Event Format output (Perfetto, chrome://tracing) in simulated time.
+//! Chrome Trace Event Format output (Perfetto, chrome://tracing) in simulated
+//! time, written drop by drop as the run goes.
 
-use super::TraceRecord;
+use super::{LinkId, TraceEvent};
+use crate::node::{DropId, NodeId, Sender};
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::io::{self, Write};
 
-/// Events drawn on the link's track (when the record names a link).
-const LINK_EVENTS: [&str; 5] = ["enqueue", "send", "deliver", "drop", "late"];
-
-/// Sort key for track names: group rank, then alphabetic prefix, then the
-/// trailing number numerically ("rap2" before "rap10").
-fn track_key(name: &str, link: bool) -> (u8, String, u64, String) {
-    let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    let (prefix, num) = name.split_at(name.len() - digits);
-    let rank = match (link, prefix) {
-        (false, "bs") | (true, "up") => 0,
-        (false, "rap") | (true, "down") => 1,
-        (false, "cc") => 3,
-        _ => 2,
-    };
-    (rank, prefix.into(), num.parse().unwrap_or(0), name.into())
+/// The track of a node: `bs` = 1, `rapN` = 1 + N, `cc` after every node.
+fn node_tid(s: Sender) -> u64 {
+    match s {
+        Sender::Node(n) => 1 + u64::from(n.0),
+        Sender::Cc => 100_000,
+    }
 }
 
-fn on_link(r: &TraceRecord) -> bool {
-    !r.link.is_empty() && LINK_EVENTS.contains(&r.event.as_str())
+/// The track of a link: uplinks, then downlinks, after every node track.
+fn link_tid(l: LinkId) -> u64 {
+    match l {
+        LinkId::Up(n) => 200_000 + u64::from(n.0),
+        LinkId::Down(n) => 300_000 + u64::from(n.0),
+    }
 }
 
-/// Streams `{"traceEvents":[...]}` entries, comma-separated.
-struct Out<'a, W: Write> {
-    w: &'a mut W,
+/// The node an event is drawn on when it has no link track.
+fn node_of(e: &TraceEvent) -> Sender {
+    match *e {
+        TraceEvent::Transmit { .. } => Sender::Node(NodeId::BS),
+        TraceEvent::Receive { node, .. } => Sender::Node(node),
+        TraceEvent::Enqueue { from, .. }
+        | TraceEvent::Send { from, .. }
+        | TraceEvent::Drop { from, .. } => from,
+        TraceEvent::Deliver { to, .. } => to,
+        TraceEvent::Late { from, .. } => Sender::Node(from),
+        TraceEvent::Decide { .. } => Sender::Cc,
+    }
+}
+
+/// Writes a Chrome Trace Event Format JSON object drop by drop, in simulated
+/// time (`ts` and `dur` in microseconds, `displayTimeUnit` "ns").
+///
+/// Layout: one process per drop, numbered in the order written and named
+/// after its point, variant and drop; one thread track per node ("bs",
+/// "rap1", .., "cc") then per link ("up0", .., "down1", ..), with fixed track
+/// ids, so a drop's tracks are the same whichever drops come before it.
+/// Mapping:
+/// - "send": a complete event (`ph` "X") on the link track, named by the
+///   payload kind, `dur` = transmission time;
+/// - "enqueue", "deliver", "drop", "late": instant events on the link track
+///   (every message therefore shows at least its "enqueue");
+/// - "transmit", "receive", "decide": instant events on the node track.
+///
+/// Every event's `args` hold its point, variant, drop, frame, bytes and kind,
+/// the other of node and link, and its extra fields. A flow arrow (`ph`
+/// "s"/"f") joins each "send" to its "deliver", matched first-in first-out per
+/// (link, frame, kind); a send followed directly by its loss gets none.
+pub struct ChromeWriter<W: Write> {
+    w: W,
     first: bool,
+    pid: u64,
+    flow_id: u64,
 }
 
-impl<W: Write> Out<'_, W> {
+impl<W: Write> ChromeWriter<W> {
+    /// Starts the JSON object on `w`.
+    pub fn new(mut w: W) -> io::Result<Self> {
+        w.write_all(b"{\"traceEvents\":[")?;
+        Ok(ChromeWriter {
+            w,
+            first: true,
+            pid: 0,
+            flow_id: 0,
+        })
+    }
+
     fn push(&mut self, v: &Value) -> io::Result<()> {
         self.w.write_all(if self.first { b"\n" } else { b",\n" })?;
         self.first = false;
-        serde_json::to_writer(&mut *self.w, v)?;
+        serde_json::to_writer(&mut self.w, v)?;
         Ok(())
     }
-}
 
-/// Writes `records` as a Chrome Trace Event Format JSON object, in simulated
-/// time (`ts` and `dur` in microseconds, `displayTimeUnit` "ns").
-///
-/// Layout: one process per drop (`pid` = drop, named "drop N"); one thread
-/// track per node ("bs", "rap1", .., "cc") then per link ("up0", .., "down1",
-/// ..), with `tid`s assigned from the sorted names over all records, so they
-/// are stable across drops and runs. Mapping:
-/// - "send": complete event (`ph` "X") on the link track, named by the payload
-///   kind, `dur` = transmission time;
-/// - "enqueue", "deliver", "drop", "late": instant events on the link track
-///   (every message therefore shows at least its "enqueue");
-/// - "transmit", "receive", "decide" and any other event: instant events on
-///   the node track.
-///
-/// Every event's `args` hold frame, bytes, kind, the other of node/link, and
-/// all extra fields (e.g. declared/target on "decide", reason on "drop").
-/// A flow arrow (`ph` "s"/"f") joins each "send" to its "deliver", matched
-/// first-in first-out per (link, frame, kind); a send followed directly by its
-/// loss "drop" gets none. Records are emitted grouped by drop, in input order
-/// within a drop.
-pub fn write_chrome(w: &mut impl Write, records: &[TraceRecord]) -> io::Result<()> {
-    let mut names: BTreeSet<(bool, (u8, String, u64, String))> = BTreeSet::new();
-    for r in records {
-        names.insert((false, track_key(&r.node, false)));
-        if !r.link.is_empty() {
-            names.insert((true, track_key(&r.link, true)));
-        }
-    }
-    let tids: HashMap<(bool, &str), usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, (l, k))| ((*l, k.3.as_str()), i + 1))
-        .collect();
-    let mut drops: BTreeMap<u64, Vec<&TraceRecord>> = BTreeMap::new();
-    for r in records {
-        drops.entry(r.drop).or_default().push(r);
-    }
-    w.write_all(b"{\"traceEvents\":[")?;
-    let mut out = Out { w, first: true };
-    let mut flow_id = 0u64;
-    for (&pid, recs) in &drops {
-        let meta = |name: &str, tid: usize, args: Value| json!({"ph": "M", "name": name, "pid": pid, "tid": tid, "args": args});
-        out.push(&meta(
-            "process_name",
-            0,
-            json!({"name": format!("drop {pid}")}),
-        ))?;
-        out.push(&meta("process_sort_index", 0, json!({"sort_index": pid})))?;
-        let used: BTreeSet<usize> = recs
-            .iter()
-            .flat_map(|r| {
-                [
-                    tids.get(&(false, r.node.as_str())),
-                    tids.get(&(true, r.link.as_str())),
-                ]
-            })
-            .flatten()
-            .copied()
-            .collect();
-        for (l, k) in &names {
-            let tid = tids[&(*l, k.3.as_str())];
-            if used.contains(&tid) {
-                out.push(&meta("thread_name", tid, json!({"name": k.3})))?;
-                out.push(&meta("thread_sort_index", tid, json!({"sort_index": tid})))?;
+    /// Writes one drop's events as a process named `label` (for example the
+    /// variant's label) and its identity.
+    pub fn write_drop(&mut self, id: DropId, label: &str, events: &[TraceEvent]) -> io::Result<()> {
+        let pid = self.pid;
+        self.pid += 1;
+        let meta = |name: &str, tid: u64, args: Value| json!({"ph": "M", "name": name, "pid": pid, "tid": tid, "args": args});
+        let name = format!("{id} ({label})");
+        self.push(&meta("process_name", 0, json!({ "name": name })))?;
+        self.push(&meta("process_sort_index", 0, json!({ "sort_index": pid })))?;
+        let mut tracks: BTreeSet<(u64, String)> = BTreeSet::new();
+        for e in events {
+            let n = node_of(e);
+            tracks.insert((node_tid(n), n.to_string()));
+            if let Some(l) = e.link() {
+                tracks.insert((link_tid(l), l.to_string()));
             }
         }
-        let mut pending: HashMap<(&str, u64, &str), VecDeque<f64>> = HashMap::new();
-        let mut last_send: Option<(&str, u64, &str)> = None;
-        for r in recs {
-            let link = on_link(r);
-            let tid = if link {
-                tids[&(true, r.link.as_str())]
-            } else {
-                tids[&(false, r.node.as_str())]
+        for (tid, name) in &tracks {
+            self.push(&meta("thread_name", *tid, json!({ "name": name })))?;
+            self.push(&meta(
+                "thread_sort_index",
+                *tid,
+                json!({ "sort_index": tid }),
+            ))?;
+        }
+        let mut pending: HashMap<(String, u64, String), VecDeque<f64>> = HashMap::new();
+        let mut last_send: Option<(String, u64, String)> = None;
+        for e in events {
+            let line = e.line(id);
+            let link = e.link();
+            let tid = match link {
+                Some(l) => link_tid(l),
+                None => node_tid(node_of(e)),
             };
-            let ts = r.sim_time_ns / 1000.0;
+            let ts = line.sim_time_ns / 1000.0;
             let mut args = Map::new();
-            args.insert("frame".into(), r.frame.into());
-            args.insert("bytes".into(), r.bytes.into());
-            args.insert("kind".into(), r.kind.clone().into());
-            if link {
-                args.insert("node".into(), r.node.clone().into());
-            } else if !r.link.is_empty() {
-                args.insert("link".into(), r.link.clone().into());
+            args.insert("point".into(), line.point.into());
+            args.insert("variant".into(), line.variant.into());
+            args.insert("drop".into(), line.drop.into());
+            args.insert("frame".into(), line.frame.into());
+            args.insert("bytes".into(), line.bytes.into());
+            args.insert("kind".into(), line.kind.clone().into());
+            if link.is_some() {
+                args.insert("node".into(), line.node.clone().into());
             }
-            for (k, v) in &r.extra {
+            for (k, v) in &line.extra {
                 args.entry(k.clone()).or_insert_with(|| v.clone());
             }
-            let mut ev = json!({"name": r.event, "cat": r.event, "ph": "i", "s": "t",
-                "ts": ts, "pid": pid, "tid": tid, "args": args});
-            let key = (r.link.as_str(), r.frame, r.kind.as_str());
+            let key = (line.link.clone(), line.frame, line.kind.clone());
             let prev_send = last_send.take();
-            match r.event.as_str() {
-                "send" if link => {
-                    let dur = r.dur_ns.unwrap_or(0.0) / 1000.0;
-                    ev = json!({"name": r.kind, "cat": "send", "ph": "X", "ts": ts,
-                        "dur": dur, "pid": pid, "tid": tid, "args": ev["args"].take()});
-                    pending.entry(key).or_default().push_back(ts);
+            let ev = match e {
+                TraceEvent::Send { .. } => {
+                    let dur = line.dur_ns.unwrap_or(0.0) / 1000.0;
+                    pending.entry(key.clone()).or_default().push_back(ts);
                     last_send = Some(key);
+                    json!({"name": line.kind, "cat": "send", "ph": "X", "ts": ts,
+                        "dur": dur, "pid": pid, "tid": tid, "args": args})
                 }
-                "drop" if prev_send == Some(key) => {
-                    pending.get_mut(&key).and_then(|q| q.pop_back());
-                }
-                "deliver" if link => {
-                    if let Some(start) = pending.get_mut(&key).and_then(|q| q.pop_front()) {
-                        flow_id += 1;
-                        let flow = |ph: &str, ts: f64| {
-                            json!({"name": "message", "cat": "flow", "ph": ph, "id": flow_id,
-                                "ts": ts, "pid": pid, "tid": tid, "bp": "e"})
-                        };
-                        out.push(&flow("s", start))?;
-                        out.push(&flow("f", ts))?;
+                _ => {
+                    match e {
+                        TraceEvent::Drop { .. } if prev_send.as_ref() == Some(&key) => {
+                            pending.get_mut(&key).and_then(|q| q.pop_back());
+                        }
+                        TraceEvent::Deliver { .. } => {
+                            if let Some(start) = pending.get_mut(&key).and_then(|q| q.pop_front()) {
+                                self.flow_id += 1;
+                                let flow_id = self.flow_id;
+                                let flow = |ph: &str, ts: f64| {
+                                    json!({"name": "message", "cat": "flow", "ph": ph, "id": flow_id,
+                                        "ts": ts, "pid": pid, "tid": tid, "bp": "e"})
+                                };
+                                self.push(&flow("s", start))?;
+                                self.push(&flow("f", ts))?;
+                            }
+                        }
+                        _ => {}
                     }
+                    json!({"name": line.event, "cat": line.event, "ph": "i", "s": "t",
+                        "ts": ts, "pid": pid, "tid": tid, "args": args})
                 }
-                _ => {}
-            }
-            out.push(&ev)?;
+            };
+            self.push(&ev)?;
         }
+        Ok(())
     }
-    out.w.write_all(b"\n],\"displayTimeUnit\":\"ns\"}\n")
-}
 
-#[cfg(test)]
-mod tests {
-    use super::track_key;
-
-    #[test]
-    fn tracks_sort_naturally_nodes_then_links() {
-        let mut nodes = ["cc", "rap10", "rap2", "bs", "x", "rap1"];
-        nodes.sort_by_key(|n| track_key(n, false));
-        assert_eq!(nodes, ["bs", "rap1", "rap2", "rap10", "x", "cc"]);
-        let mut links = ["down10", "down2", "up10", "up1", "up0"];
-        links.sort_by_key(|n| track_key(n, true));
-        assert_eq!(links, ["up0", "up1", "up10", "down2", "down10"]);
+    /// Closes the JSON object and returns the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.w.write_all(b"\n],\"displayTimeUnit\":\"ns\"}\n")?;
+        Ok(self.w)
     }
 }

@@ -23,11 +23,7 @@ pub fn run_default(a: &RunArgs) -> Result<()> {
         bail!("--drops must be >= 1");
     }
     let schemes = iaps::presets::fig7_schemes();
-    let threads = if a.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        a.threads
-    };
+    let threads = iaps::pool::threads(a.threads);
     let started = std::time::Instant::now();
     let per_drop = run_drops(&p, &schemes, a, threads)?;
     let mut total = vec![Tally::default(); schemes.len()];
@@ -84,39 +80,23 @@ pub fn run_default(a: &RunArgs) -> Result<()> {
     Ok(())
 }
 
-/// Drops spread over worker threads; results stream to this thread over a
-/// crossbeam channel and are put back in drop order, so output is independent
-/// of the thread count.
+/// Drops through the shared ordered pool: output is independent of the
+/// thread count.
 fn run_drops(
     p: &Params,
     schemes: &[Scheme],
     a: &RunArgs,
     threads: usize,
 ) -> Result<Vec<Vec<Tally>>> {
-    let (tx, rx) = crossbeam_channel::unbounded();
-    let mut slots: Vec<Option<Vec<Tally>>> = vec![None; a.drops as usize];
-    std::thread::scope(|s| -> Result<()> {
-        for w in 0..threads as u64 {
-            let tx = tx.clone();
-            s.spawn(move || {
-                let mut d = w;
-                while d < a.drops {
-                    let r = run_drop(p, schemes, a.seed, d, a.frames);
-                    if tx.send((d, r)).is_err() {
-                        return;
-                    }
-                    d += threads as u64;
-                }
-            });
-        }
-        drop(tx);
-        for (d, r) in rx {
-            slots[d as usize] = Some(r.with_context(|| format!("drop {d}"))?);
-        }
-        Ok(())
-    })?;
-    Ok(slots
-        .into_iter()
-        .map(|s| s.expect("every drop reported"))
-        .collect())
+    let mut out = Vec::with_capacity(a.drops as usize);
+    iaps::pool::ordered_map(
+        a.drops,
+        threads,
+        |d| run_drop(p, schemes, a.seed, d, a.frames),
+        |d, r| {
+            out.push(r.with_context(|| format!("drop {d}"))?);
+            Ok::<(), anyhow::Error>(())
+        },
+    )?;
+    Ok(out)
 }

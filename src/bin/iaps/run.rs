@@ -2,11 +2,14 @@
 
 use crate::{CheckCmd, RunCmd};
 use anyhow::{Context, Result};
+use iaps::node::DropId;
 use iaps::results::{Results, Row, plot_all};
 use iaps::scenario::{Scenario, bundled};
-use iaps::sweep::resume_scenario;
-use std::io::{IsTerminal, Write};
-use std::path::Path;
+use iaps::sweep::{RunOptions, resume_scenario};
+use iaps::trace::{ChromeWriter, TraceEvent};
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 fn load(name: &str, sets: &[String]) -> Result<Scenario> {
     let mut sc = Scenario::named(name)?;
@@ -104,6 +107,64 @@ fn finished_rows(out: &Path, resolved: &str) -> Result<Vec<Row>> {
     }
 }
 
+/// The trace files of a run, written point by point as the run goes.
+struct TraceFiles {
+    json: Option<(PathBuf, BufWriter<File>)>,
+    chrome: Option<(PathBuf, ChromeWriter<BufWriter<File>>)>,
+}
+
+impl TraceFiles {
+    /// Creates the files now, so a bad path fails before any work is done.
+    fn open(a: &RunCmd) -> Result<Self> {
+        let create = |path: &PathBuf| -> Result<BufWriter<File>> {
+            let f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            Ok(BufWriter::new(f))
+        };
+        let json = match &a.trace_json {
+            Some(p) => Some((p.clone(), create(p)?)),
+            None => None,
+        };
+        let chrome = match &a.trace_chrome {
+            Some(p) => Some((p.clone(), ChromeWriter::new(create(p)?)?)),
+            None => None,
+        };
+        Ok(TraceFiles { json, chrome })
+    }
+
+    fn wanted(&self) -> bool {
+        self.json.is_some() || self.chrome.is_some()
+    }
+
+    fn write(&mut self, label: &str, traces: &[(DropId, Vec<TraceEvent>)]) -> Result<()> {
+        for (id, events) in traces {
+            if let Some((path, w)) = &mut self.json {
+                iaps::trace::write_json_lines(w, *id, events)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            if let Some((path, w)) = &mut self.chrome {
+                w.write_drop(*id, label, events)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        if let Some((path, mut w)) = self.json {
+            w.flush()
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        if let Some((path, w)) = self.chrome {
+            let mut w = w
+                .finish()
+                .with_context(|| format!("writing {}", path.display()))?;
+            w.flush()
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(())
+    }
+}
+
 /// `iaps run`: every point through the engine, results saved after each point.
 pub fn run(a: &RunCmd) -> Result<()> {
     let sc = load(&a.scenario, &a.sets)?;
@@ -122,7 +183,8 @@ pub fn run(a: &RunCmd) -> Result<()> {
     };
     std::fs::write(&resolved_path, &resolved)
         .with_context(|| format!("writing {}", resolved_path.display()))?;
-    iaps::trace::init(None, a.trace_json.is_some() || a.trace_chrome.is_some());
+    iaps::trace::init(None);
+    let mut trace_files = TraceFiles::open(a)?;
 
     let total: u64 = points
         .iter()
@@ -153,52 +215,41 @@ pub fn run(a: &RunCmd) -> Result<()> {
         "{}",
         header(&sc.sweep.iter().map(|s| s.key.clone()).collect::<Vec<_>>())
     );
-    let mut traces = Vec::new();
-    let drops_per_point = points.first().map_or(1, |p| p.setup.run.drops);
     let mut save_error = None;
+    let opts = RunOptions {
+        threads: a.threads,
+        record_trace: trace_files.wanted(),
+    };
     let results = resume_scenario(
         &sc,
         finished,
-        a.threads,
+        opts,
         |_| bar.inc(1),
-        |partial, p, trace| {
-            let row = partial.rows.last().expect("a row per point");
-            bar.suspend(|| println!("{}", line(row)));
+        |partial, p, output| {
+            bar.suspend(|| println!("{}", line(&output.row)));
             bar.set_message(format!("{} {}", p.index, p.variant));
-            let k = (partial.rows.len() - 1) as u64;
-            traces.extend(trace.into_iter().map(|mut r| {
-                r.drop += k * drops_per_point;
-                r
-            }));
-            if let Err(e) = partial.save(&out) {
+            if let Err(e) = trace_files.write(&p.variant, &output.traces) {
                 save_error.get_or_insert(e);
+            }
+            if let Err(e) = partial.save(&out) {
+                save_error.get_or_insert(
+                    anyhow::Error::from(e).context(format!("saving results in {}", out.display())),
+                );
             }
         },
     )?;
     bar.finish_and_clear();
     if let Some(e) = save_error {
-        return Err(e).with_context(|| format!("saving results in {}", out.display()));
+        return Err(e);
     }
     results
         .save(&out)
         .with_context(|| format!("saving results in {}", out.display()))?;
+    trace_files.finish()?;
     println!("\n* exact Pd of the CC's fusion if every report arrived by the deadline");
     if !a.no_plots {
         let files = plot_all(&results, &out).context("drawing plots")?;
         println!("{} plot file(s) in {}", files.len(), out.display());
-    }
-    for (path, chrome) in [(&a.trace_json, false), (&a.trace_chrome, true)] {
-        if let Some(path) = path {
-            let f = std::fs::File::create(path)
-                .with_context(|| format!("creating {}", path.display()))?;
-            let mut w = std::io::BufWriter::new(f);
-            if chrome {
-                iaps::trace::write_chrome(&mut w, &traces)?;
-            } else {
-                iaps::trace::write_json_lines(&mut w, &traces)?;
-            }
-            w.flush()?;
-        }
     }
     eprintln!("{:.1} s", started.elapsed().as_secs_f64());
     Ok(())

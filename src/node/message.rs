@@ -1,7 +1,9 @@
-//! Messages between nodes, serialized with bincode 2: their encoded length is
+//! Messages between the actors, serialized with bincode 2: their encoded length is
 //! what a link carries, so an 8-bit batch really is smaller than an f64 one.
 
+use super::Sender;
 use crate::linalg::{C64, CMat};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// Number format of the samples in a [`SampleBatch`].
@@ -171,43 +173,90 @@ mod i16_bytes {
     }
 }
 
-/// What a message carries.
+/// The kind of a message, for traces and counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// A sample batch.
+    Samples,
+    /// A soft statistic.
+    Statistic,
+    /// A one-bit decision.
+    Decision,
+    /// A frame's symbols, CC to RAP.
+    Symbols,
+}
+
+impl MessageKind {
+    /// `samples`, `statistic`, `decision` or `symbols`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::Samples => "samples",
+            MessageKind::Statistic => "statistic",
+            MessageKind::Decision => "decision",
+            MessageKind::Symbols => "symbols",
+        }
+    }
+}
+
+impl std::fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a sensing node sends the CC about one frame.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Payload {
+pub enum Report {
     /// Received samples, for the CC's centralized GLRT.
     Samples(SampleBatch),
     /// A node's local soft statistic (Exp(1) under H0).
     Statistic(f64),
     /// A node's local decision.
     Decision(bool),
-    /// Symbol indices into the public symbol book, CC to RAP (Sec. IV).
-    Symbols(Vec<u16>),
 }
 
-impl Payload {
-    /// Short name for traces: `samples`, `statistic`, `decision`, `symbols`.
-    pub fn kind(&self) -> &'static str {
+impl Report {
+    /// The kind, for traces.
+    pub fn kind(&self) -> MessageKind {
         match self {
-            Payload::Samples(_) => "samples",
-            Payload::Statistic(_) => "statistic",
-            Payload::Decision(_) => "decision",
-            Payload::Symbols(_) => "symbols",
+            Report::Samples(_) => MessageKind::Samples,
+            Report::Statistic(_) => MessageKind::Statistic,
+            Report::Decision(_) => MessageKind::Decision,
         }
     }
 }
 
-/// A message: which frame, from which node, carrying what.
+/// What the CC sends a RAP about one frame.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Message {
-    /// Frame index n.
-    pub frame: u64,
-    /// Sender (0 = BS, r = RAP r, `u32::MAX` = CC).
-    pub node: u32,
-    /// Contents.
-    pub payload: Payload,
+pub enum Downlink {
+    /// Symbol indices into the public symbol book (Sec. IV).
+    Symbols(Vec<u16>),
 }
 
-impl Message {
+impl Downlink {
+    /// The kind, for traces.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Downlink::Symbols(_) => MessageKind::Symbols,
+        }
+    }
+}
+
+/// A message: which frame, from whom, carrying what. Reports (`P =`
+/// [`Report`]) go up to the CC, [`Downlink`] messages down to the RAPs, so a
+/// payload can only travel the way it is meant to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message<P> {
+    /// Frame index n.
+    pub frame: u64,
+    /// Sender (encoded as one u32 address).
+    pub from: Sender,
+    /// Contents.
+    pub payload: P,
+}
+
+impl<P: Serialize + DeserializeOwned> Message<P> {
     /// Length of the bincode 2 (standard config) encoding in bytes, computed
     /// without allocating.
     pub fn encoded_len(&self) -> u64 {
@@ -224,8 +273,8 @@ impl Message {
     }
 
     /// Decodes what [`Message::encode`] produced; trailing bytes are an error.
-    pub fn decode(bytes: &[u8]) -> Result<Message, String> {
-        let (m, used): (Message, usize) =
+    pub fn decode(bytes: &[u8]) -> Result<Self, String> {
+        let (m, used): (Self, usize) =
             bincode::serde::decode_from_slice(bytes, bincode::config::standard())
                 .map_err(|e| e.to_string())?;
         if used != bytes.len() {
@@ -242,6 +291,7 @@ impl Message {
 mod tests {
     use super::*;
     use crate::linalg::cn_matrix;
+    use crate::node::NodeId;
     use crate::rng::{STREAM_TEST, stream};
 
     const FORMATS: [SampleFormat; 4] = [
@@ -255,28 +305,26 @@ mod tests {
         cn_matrix(&mut stream(3, &[STREAM_TEST, 0x6d]), rows, cols, 2.0)
     }
 
-    fn messages() -> Vec<Message> {
+    fn reports() -> Vec<Message<Report>> {
         let z = batch(4, 5);
-        let mut payloads: Vec<Payload> = FORMATS
+        let mut payloads: Vec<Report> = FORMATS
             .iter()
-            .map(|&f| Payload::Samples(SampleBatch::quantize(&z, f)))
+            .map(|&f| Report::Samples(SampleBatch::quantize(&z, f)))
             .collect();
-        payloads.push(Payload::Samples(SampleBatch::quantize(
+        payloads.push(Report::Samples(SampleBatch::quantize(
             &CMat::zeros(2, 3),
             SampleFormat::I8,
         )));
         payloads.extend([
-            Payload::Statistic(3.25),
-            Payload::Decision(true),
-            Payload::Decision(false),
-            Payload::Symbols(vec![0, 1, 300, u16::MAX]),
-            Payload::Symbols(Vec::new()),
+            Report::Statistic(3.25),
+            Report::Decision(true),
+            Report::Decision(false),
         ]);
-        let nodes = [0, 7, u32::MAX];
+        let nodes = [0, 7, 300];
         let it = payloads.into_iter().enumerate();
         it.map(|(i, payload)| Message {
             frame: 1000 * i as u64,
-            node: nodes[i % 3],
+            from: Sender::Node(NodeId(nodes[i % 3])),
             payload,
         })
         .collect()
@@ -284,29 +332,39 @@ mod tests {
 
     #[test]
     fn encoded_len_matches_and_round_trips() {
-        for m in messages() {
+        for m in reports() {
             let bytes = m.encode();
             assert_eq!(m.encoded_len(), bytes.len() as u64, "{}", m.payload.kind());
+            assert_eq!(Message::decode(&bytes).unwrap(), m);
+        }
+        for ix in [vec![0, 1, 300, u16::MAX], Vec::new()] {
+            let m = Message {
+                frame: 77,
+                from: Sender::Cc,
+                payload: Downlink::Symbols(ix),
+            };
+            let bytes = m.encode();
+            assert_eq!(m.encoded_len(), bytes.len() as u64);
             assert_eq!(Message::decode(&bytes).unwrap(), m);
         }
     }
 
     #[test]
     fn decode_rejects_garbage() {
-        let mut bytes = messages()[2].encode();
+        let mut bytes = reports()[2].encode();
         bytes.push(0);
-        assert!(Message::decode(&bytes).is_err());
-        assert!(Message::decode(&bytes[..bytes.len() / 2]).is_err());
+        assert!(Message::<Report>::decode(&bytes).is_err());
+        assert!(Message::<Report>::decode(&bytes[..bytes.len() / 2]).is_err());
     }
 
     #[test]
     fn encoded_sizes_follow_the_format() {
         let z = batch(20, 30);
         let len = |f| {
-            let payload = Payload::Samples(SampleBatch::quantize(&z, f));
+            let payload = Report::Samples(SampleBatch::quantize(&z, f));
             Message {
                 frame: 12345,
-                node: 3,
+                from: Sender::Node(NodeId(3)),
                 payload,
             }
             .encoded_len()
@@ -318,8 +376,8 @@ mod tests {
         }
         let decision = Message {
             frame: 12345,
-            node: u32::MAX,
-            payload: Payload::Decision(true),
+            from: Sender::Node(NodeId(3)),
+            payload: Report::Decision(true),
         };
         assert!(decision.encoded_len() <= 12, "{}", decision.encoded_len());
     }

@@ -2,7 +2,7 @@
 //! false-alarm rate holds for any mix and any loss: losses cost detection,
 //! never false alarms. Target-free frames only; 99.9% acceptance ranges.
 
-use iaps::network::{NetParams, run_drops};
+use iaps::network::{NetParams, PointSpec, run_drops};
 use iaps::node::ReportPolicy;
 use iaps::presets::{default_params, link};
 use iaps::stats::binomial_acceptance;
@@ -12,7 +12,7 @@ const PFA: f64 = 1e-2;
 fn check(what: &str, net: &NetParams, seed: u64) {
     let mut p = default_params(-16.0);
     p.sensing.pfa = PFA;
-    let m = run_drops(&p, net, seed, 20, 1000, 0, |_| {})
+    let m = run_drops(&PointSpec::new(&p, net, seed, 1000), 20, 0, |_| {})
         .unwrap()
         .metrics;
     let (fa, n) = m.false_alarms();

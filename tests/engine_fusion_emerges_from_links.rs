@@ -5,13 +5,11 @@
 
 use iaps::detect::{glrt, glrt_threshold};
 use iaps::linalg::CMat;
-use iaps::network::{NetParams, RunMetrics, SymbolBook, SymbolDelivery, node_signal, run_drops};
-use iaps::node::ReportPolicy;
-use iaps::power::allocate;
+use iaps::network::{
+    FrameTruth, NetParams, PointSpec, RunMetrics, SymbolDelivery, drop_ctx, node_signal, run_drops,
+};
+use iaps::node::{NodeId, ReportPolicy, SampleFormat};
 use iaps::presets::{default_params, link};
-use iaps::radio::Scene;
-use iaps::rng::{STREAM_DROP, stream};
-use iaps::sim::SampleFormat;
 
 fn net(capacity: Option<f64>, report: ReportPolicy) -> NetParams {
     NetParams {
@@ -28,39 +26,22 @@ fn unlimited_samples_equal_the_centralized_glrt_frame_by_frame() {
     let mut n = net(None, ReportPolicy::Samples);
     n.sample_format = SampleFormat::F64;
     let (seed, drops, frames) = (5, 3, 60);
-    let m = run_drops(&p, &n, seed, drops, frames, 2, |_| {})
-        .unwrap()
-        .metrics;
+    let spec = PointSpec::new(&p, &n, seed, frames);
+    let m = run_drops(&spec, drops, 2, |_| {}).unwrap().metrics;
     assert_eq!(m.frames.len() as u64, drops * frames);
-    let book = SymbolBook::new(seed, n.symbol_book);
     let nodes: Vec<usize> = (0..=p.system.raps).collect();
     let threshold = glrt_threshold(nodes.len(), p.sensing.pfa);
     let (mut declared, mut checked) = (0, 0);
     for d in 0..drops {
-        let scene = Scene::draw(&p, &mut stream(seed, &[STREAM_DROP, d])).unwrap();
-        let w = scene.precoder(
-            &allocate(&scene.power_problem(&p), p.power.policy)
-                .unwrap()
-                .p,
-        );
+        let ctx = drop_ctx(&spec, d).unwrap().expect("feasible");
         for rec in m.frames.iter().filter(|f| f.drop == d) {
-            let truth = iaps::network::FrameTruth::draw(
-                seed,
-                d,
-                rec.frame,
-                &scene,
-                &w,
-                &book,
-                p.system.frame_symbols,
-                p.sensing.target,
-                n.target_probability,
-            );
+            let truth = FrameTruth::draw(&ctx, rec.frame, n.target_probability);
             let z: Vec<CMat> = nodes
                 .iter()
-                .map(|&r| node_signal(seed, d, rec.frame, r, &scene, &truth, p.noise.sensing_w))
+                .map(|&r| node_signal(&ctx, rec.frame, NodeId::from_index(r), &truth))
                 .collect();
             let obs: Vec<(usize, &CMat)> = nodes.iter().map(|&r| (r, &z[r])).collect();
-            let stat = glrt(&scene, &truth.x, &truth.u, &obs, p.noise.sensing_w);
+            let stat = glrt(&ctx.scene, &truth.x, &truth.u, &obs, p.noise.sensing_w);
             assert_eq!(rec.target, truth.target);
             assert_eq!(rec.soft as usize, nodes.len());
             assert!(
@@ -107,8 +88,8 @@ fn runs_do_not_depend_on_the_thread_count() {
     let mut n = net(Some(20e6), ReportPolicy::Adaptive);
     n.symbols = SymbolDelivery::Downlink;
     n.uplinks[0].loss = 0.05;
-    let one = run_drops(&p, &n, 9, 4, 40, 1, |_| {}).unwrap();
-    let two = run_drops(&p, &n, 9, 4, 40, 2, |_| {}).unwrap();
+    let one = run_drops(&PointSpec::new(&p, &n, 9, 40), 4, 1, |_| {}).unwrap();
+    let two = run_drops(&PointSpec::new(&p, &n, 9, 40), 4, 2, |_| {}).unwrap();
     assert_eq!(one.metrics, two.metrics);
     assert_eq!(summary(&one.metrics), summary(&two.metrics));
     assert!(one.metrics.lost > 0);
@@ -123,7 +104,7 @@ fn adaptive_reporting_climbs_from_voting_to_glrt_level_with_capacity() {
     let p = default_params(-19.0);
     let (seed, drops, frames) = (3, 16, 250);
     let run = |n: &NetParams| {
-        run_drops(&p, n, seed, drops, frames, 0, |_| {})
+        run_drops(&PointSpec::new(&p, n, seed, frames), drops, 0, |_| {})
             .unwrap()
             .metrics
     };
@@ -180,7 +161,9 @@ fn engine_pd_matches_the_exact_analytic_pd_of_its_fusion() {
     ];
     n.report
         .extend([ReportPolicy::Statistic, ReportPolicy::Decision].repeat(5));
-    let m = run_drops(&p, &n, 13, 24, 400, 0, |_| {}).unwrap().metrics;
+    let m = run_drops(&PointSpec::new(&p, &n, 13, 400), 24, 0, |_| {})
+        .unwrap()
+        .metrics;
     let (k, trials) = m.detections();
     let exact = m.pd_analytic_exact();
     let (lo, hi) = iaps::stats::binomial_acceptance(trials, exact, 0.999);

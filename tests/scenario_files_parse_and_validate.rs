@@ -1,15 +1,18 @@
 //! Scenario files: defaults, every key, sweeps and variants, errors, round trip.
 
+use iaps::design::NodePfa;
 use iaps::detect::LocalFilter;
 use iaps::fusion::VotingRule;
-use iaps::network::{CcFusion, NetParams, NodePfa, SymbolDelivery};
+use iaps::network::{NetParams, SymbolDelivery};
+use iaps::node::CcFusion;
 use iaps::node::ReportPolicy;
+use iaps::node::SampleFormat;
+use iaps::params::NodeSet;
 use iaps::params::{Params, SensingScale, db_to_lin, dbm_to_w};
 use iaps::power::Policy;
 use iaps::radio::TargetModel;
-use iaps::reference::NodeSet;
 use iaps::scenario::{Fidelity, Scenario, ScenarioError};
-use iaps::sim::{LinkConfig, SampleFormat, SimTime};
+use iaps::sim::{LinkConfig, SimTime};
 use toml::Value;
 
 fn parse(text: &str) -> Scenario {

@@ -3,7 +3,7 @@
 
 use iaps::results::{METRIC_NAMES, Results};
 use iaps::scenario::{Scenario, bundled};
-use iaps::sweep::run_scenario;
+use iaps::sweep::{RunOptions, run_scenario};
 
 #[test]
 fn every_bundled_scenario_checks_runs_and_writes_its_files() {
@@ -20,7 +20,7 @@ fn every_bundled_scenario_checks_runs_and_writes_its_files() {
         sc.set("run.drops=1").unwrap();
         sc.set("run.frames=2").unwrap();
         let points = sc.points().unwrap();
-        let results = run_scenario(&sc, 0, |_| {}, |_, _, _| {}).unwrap();
+        let results = run_scenario(&sc, RunOptions::default(), |_| {}, |_, _, _| {}).unwrap();
         assert_eq!(results.rows.len(), points.len(), "{name}");
         let dir = root.join(name);
         results.save(&dir).unwrap();
@@ -60,7 +60,11 @@ fn a_swept_key_and_two_variants_give_a_row_per_point_and_variant() {
         "sensing.nodes" = "bs"
     "#;
     let sc = Scenario::parse(text, "inline").unwrap();
-    let results = run_scenario(&sc, 1, |_| {}, |_, _, _| {}).unwrap();
+    let opts = RunOptions {
+        threads: 1,
+        ..RunOptions::default()
+    };
+    let results = run_scenario(&sc, opts, |_| {}, |_, _, _| {}).unwrap();
     assert_eq!(results.rows.len(), 6);
     let mut csv = Vec::new();
     results.write_csv(&mut csv).unwrap();

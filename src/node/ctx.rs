@@ -1,0 +1,81 @@
+//! What every actor of one drop shares: the drop's identity, its seed, the
+//! radio scene, the precoder and the public symbol book.
+
+use crate::linalg::CMat;
+use crate::params::Params;
+use crate::radio::{Scene, SymbolBook};
+use crate::rng::{ChaCha8Rng, stream};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+
+/// The identity of one drop in a run: which sweep point, which variant, which
+/// drop of that point. Every trace record names it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub struct DropId {
+    /// Sweep point (0-based, row-major over the sweep axes).
+    pub point: u32,
+    /// Variant (0-based, file order; 0 when the scenario has none).
+    pub variant: u32,
+    /// Drop within the point (0-based).
+    pub drop: u64,
+}
+
+impl fmt::Display for DropId {
+    /// `point P variant V drop D`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "point {} variant {} drop {}",
+            self.point, self.variant, self.drop
+        )
+    }
+}
+
+/// The random stream `tag` of drop `id` under `seed`, further named by `path`:
+/// the one place that turns a drop's identity into stream paths.
+pub fn drop_stream(seed: u64, id: DropId, tag: u64, path: &[u64]) -> ChaCha8Rng {
+    let mut full = Vec::with_capacity(path.len() + 2);
+    full.extend([tag, id.drop]);
+    full.extend_from_slice(path);
+    stream(seed, &full)
+}
+
+/// One drop as every actor sees it. Built once per drop and shared behind an
+/// [`Arc`]; nothing in it changes while the drop runs.
+#[derive(Debug)]
+pub struct DropCtx {
+    /// Which drop this is.
+    pub id: DropId,
+    /// The run's seed.
+    pub seed: u64,
+    /// The radio system.
+    pub params: Arc<Params>,
+    /// Positions, channels, steering vectors, beams.
+    pub scene: Scene,
+    /// The precoder `W` of eq. (1) after power allocation.
+    pub w: CMat,
+    /// The public symbol book.
+    pub symbols: Arc<SymbolBook>,
+}
+
+impl DropCtx {
+    /// The random stream `tag` of this drop, further named by `path` (for
+    /// example `[frame, node]`). Streams depend on the seed, the drop and the
+    /// path only, so an actor draws the same numbers whatever runs beside it.
+    pub fn stream(&self, tag: u64, path: &[u64]) -> ChaCha8Rng {
+        drop_stream(self.seed, self.id, tag, path)
+    }
+
+    /// `sigma_s^2`, the sensing noise power.
+    pub fn noise_w(&self) -> f64 {
+        self.params.noise.sensing_w
+    }
+
+    /// L, the symbols per frame.
+    pub fn frame_symbols(&self) -> usize {
+        self.params.system.frame_symbols
+    }
+}
