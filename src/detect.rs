@@ -1,6 +1,6 @@
 //! Detectors: the centralized GLRT at the CC (eqs. 24-25), the local whitened
 //! GLRT at a node (eqs. 35-42), soft fusion of local statistics, and thresholds
-//! from each statistic's exact null law (model-notes items 3-4).
+//! from each statistic's exact null law (docs/model.md §6.3-6.4).
 //!
 //! Every statistic here is normalized so that, under H0 and given the frame's
 //! symbols, one node contributes exactly an Exp(1) variable: the centralized

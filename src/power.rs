@@ -4,7 +4,7 @@
 //! All policies work on a [`PowerProblem`]: the beam gains `g_kj = |h_k^H w_j|^2`
 //! and target gains `c_j = |a^H(theta) w_j|^2` of one drop. Beam 0 is the
 //! sensing beam (symbol s0), beams 1..=K serve the users. The SINR constraint (3)
-//! is affine in `p`, so P2 is a linear program (model-notes, "Power allocation").
+//! is affine in `p`, so P2 is a linear program (docs/model.md §2).
 
 mod algorithm1;
 mod closed_form;

@@ -1,5 +1,5 @@
 //! The three analytic views (as printed, corrected, exact) behave as
-//! model-notes items 3, 5 and 6 say.
+//! docs/model.md §6.3, §6.5 and §6.6 say.
 
 mod common;
 
@@ -13,7 +13,7 @@ use nalgebra::DVector;
 
 #[test]
 fn swerling1_single_node_exact_vs_the_papers_noncentral_chi2() {
-    // model-notes item 5, Pfa = 1e-5: Monte Carlo 0.147 / 0.351 / 0.578 / 0.755;
+    // docs/model.md §6.5, Pfa = 1e-5: Monte Carlo 0.147 / 0.351 / 0.578 / 0.755;
     // the paper's approach 0.008 / 0.066 / 0.414 / 0.947.
     let exact = [0.147, 0.351, 0.578, 0.755];
     let paper = [0.008, 0.066, 0.414, 0.947];
@@ -43,7 +43,7 @@ fn paper_drop() -> (Params, LinkBudget) {
 
 #[test]
 fn the_printed_rho_cannot_tell_active_passive_and_iaps_apart() {
-    // model-notes item 6: with equal antennas and sigma_rcs^2 everywhere, the
+    // docs/model.md §6.6: with equal antennas and sigma_rcs^2 everywhere, the
     // 1/(N0 + R N1) factor makes rho identical for every node set.
     let (p, b) = paper_drop();
     let active = [0];

@@ -94,7 +94,7 @@ fn zero_forcing_sensing_beam_does_not_reach_the_users() {
 
 #[test]
 fn the_printed_eq_11_does_leak() {
-    // (I - H H^H)^-1 a(theta): model-notes item 1 measured a mean worst-user
+    // (I - H H^H)^-1 a(theta): docs/model.md §6.1: a mean worst-user
     // leakage of -5.3 dB; anything above -20 dB shows it is no null-space beam.
     let p = Params::paper();
     let mut sum_db = 0.0;
@@ -124,7 +124,7 @@ fn the_printed_eq_11_does_leak() {
 
 #[test]
 fn thresholds_follow_the_number_of_fused_nodes() {
-    // model-notes item 3: 11.51 (R = 0) and 31.17 (R = 10) at Pfa = 1e-5.
+    // docs/model.md §6.3: 11.51 (R = 0) and 31.17 (R = 10) at Pfa = 1e-5.
     assert!((glrt_threshold(1, 1e-5) - 11.512925).abs() < 1e-5);
     assert!((glrt_threshold(11, 1e-5) - 31.17).abs() < 0.01);
 }

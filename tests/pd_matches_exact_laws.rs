@@ -1,5 +1,5 @@
 //! Empirical detection probabilities at sample level agree with the exact laws:
-//! `Pfa^(1/(1+SNR))` for one Swerling-I node (model-notes item 5), the sum of
+//! `Pfa^(1/(1+SNR))` for one Swerling-I node (docs/model.md §6.5), the sum of
 //! exponentials for the centralized statistic, Marcum Q for Swerling 0.
 //! Fixed seeds; every assertion at 99.9% confidence.
 

@@ -1,5 +1,5 @@
 //! Empirical false-alarm rates at sample level agree with the exact null laws
-//! (model-notes items 3-4). Each rate: 2e5 H0 frames, fixed seeds, 99.9% range.
+//! (docs/model.md §6.3-6.4). Each rate: 2e5 H0 frames, fixed seeds, 99.9% range.
 
 mod common;
 

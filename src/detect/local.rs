@@ -80,7 +80,7 @@ impl LocalDetector {
 
     /// The local statistic of eq. (42) in the form
     /// `|q^H (Z - [G X]) conj(u)|^2 / (sigma^2 ||q||^2 ||u||^2)`: the rank-one
-    /// `C^-1 d` makes the matched filter of eq. (35) unnecessary (model-notes),
+    /// `C^-1 d` makes the matched filter of eq. (35) unnecessary (docs/model.md §3),
     /// and normalizing by the realized `||u||^2 = ||X^H a||^2` makes the noise
     /// part exactly Exp(1) under H0. This value is also the soft statistic a
     /// node can report instead of a bit.

@@ -3,7 +3,7 @@
 use crate::special::{gamma_isf_int, gamma_sf_int};
 
 /// Threshold of the centralized statistic over `nodes` fused nodes: its H0 law is
-/// Gamma(nodes, 1) = (1/2) chi^2 with 2 nodes dof (model-notes item 3), not chi^2_2.
+/// Gamma(nodes, 1) = (1/2) chi^2 with 2 nodes dof (docs/model.md §6.3), not chi^2_2.
 /// For Pfa = 1e-5: 11.51 (one node), 31.17 (eleven nodes).
 pub fn glrt_threshold(nodes: usize, pfa: f64) -> f64 {
     gamma_isf_int(nodes as u32, pfa)
@@ -14,7 +14,7 @@ pub fn glrt_pfa(nodes: usize, threshold: f64) -> f64 {
     gamma_sf_int(nodes as u32, threshold)
 }
 
-/// Threshold of a local statistic: Exp(1) under H0, so `-ln(pfa)` (model-notes
+/// Threshold of a local statistic: Exp(1) under H0, so `-ln(pfa)` (docs/model.md
 /// item 4; the paper's eq. 43 would give twice that).
 pub fn local_threshold(pfa: f64) -> f64 {
     -pfa.ln()

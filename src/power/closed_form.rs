@@ -5,7 +5,7 @@ use super::{Allocation, Infeasible, PowerProblem, SinrSystem};
 use nalgebra::{DMatrix, DVector};
 
 /// P_A in closed form: the minimum user powers for a given `p0`, solving
-/// `(I - F) p' = u + p0 c'` (model-notes, "Power allocation"; P_A in Algorithm 1).
+/// `(I - F) p' = u + p0 c'` (docs/model.md §2; P_A in Algorithm 1).
 /// Returns the full K+1 vector `[p0, p']`.
 ///
 /// P_A has no budget constraint, so the only error is `SpectralRadius`

@@ -79,7 +79,7 @@ impl PowerProblem {
     }
 
     /// The SINR constraints (3) in affine form `p' >= F p' + u + p0 c'`, each row
-    /// divided by the user's own gain `g_kk` (model-notes, "Power allocation"):
+    /// divided by the user's own gain `g_kk` (docs/model.md §2):
     /// `F_kl = Gamma g_kl / g_kk` (l != k, zero diagonal), `u_k = Gamma sigma^2 / g_kk`,
     /// `c'_k = Gamma g_k0 / g_kk`. Returns `(F, u, c')`.
     pub fn normalized(&self) -> (DMatrix<f64>, DVector<f64>, DVector<f64>) {

@@ -60,7 +60,7 @@ pub fn path_loss_db(d_m: f64, min_m: f64) -> f64 {
     128.1 + 37.6 * (d_m.max(min_m).max(1e-3) / 1000.0).log10()
 }
 
-/// Path loss applied as a loss: power gain `10^(-PL/10)` (model-notes, item 2).
+/// Path loss applied as a loss: power gain `10^(-PL/10)` (docs/model.md §6.2).
 pub fn path_gain(d_m: f64, min_m: f64) -> f64 {
     10f64.powf(-path_loss_db(d_m, min_m) / 10.0)
 }

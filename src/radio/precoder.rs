@@ -1,5 +1,5 @@
 //! Transmit precoders: RZF for the users, eq. (10), and the zero-forcing
-//! projection for the sensing beam (eq. 11 corrected, model-notes item 1).
+//! projection for the sensing beam (eq. 11 corrected, docs/model.md §6.1).
 
 use crate::linalg::{C64, CMat, CVec};
 
@@ -27,7 +27,7 @@ pub fn rzf(h: &CMat, lambda: f64) -> CMat {
 /// The sensing beam: `w~_0 = P a / ||P a||` with `P = I - H (H^H H)^-1 H^H`, the
 /// projection onto the null space of the users' channels, computed with a QR
 /// factorization. The printed eq. (11), `(I - H H^H)^-1 a`, does not null the
-/// users (model-notes item 1). Returns the zero vector when `a` lies in the
+/// users (docs/model.md §6.1). Returns the zero vector when `a` lies in the
 /// users' span (for example K = M): the sensing beam then carries nothing.
 pub fn zf_sensing(h: &CMat, a: &CVec) -> CVec {
     let k = h.ncols();
