@@ -95,27 +95,33 @@ fn trial_heap() -> Vec<Decision> {
     let mut got = vec![0u8; FRAMES as usize];
     let mut decided = vec![false; FRAMES as usize];
     let mut out = Vec::with_capacity(FRAMES as usize);
-    k.schedule(SimTime::from_micros(frame_end_us(0)), Ev::FrameEnd(0));
+    k.schedule(SimTime::from_micros(frame_end_us(0)), Ev::FrameEnd(0))
+        .expect("time only moves forward");
     while let Some((now, ev)) = k.pop() {
         match ev {
             Ev::FrameEnd(f) => {
                 for n in 0..NODES {
                     let start = now.max(busy_until[n]);
                     busy_until[n] = start + ser[n];
-                    k.schedule(busy_until[n], Ev::TxEnd(f));
+                    k.schedule(busy_until[n], Ev::TxEnd(f))
+                        .expect("time only moves forward");
                 }
                 k.schedule(
                     now + SimTime::from_micros(DEADLINE_AFTER_US),
                     Ev::Deadline(f),
-                );
+                )
+                .expect("time only moves forward");
                 if f + 1 < FRAMES {
                     k.schedule(
                         SimTime::from_micros(frame_end_us(f + 1)),
                         Ev::FrameEnd(f + 1),
-                    );
+                    )
+                    .expect("time only moves forward");
                 }
             }
-            Ev::TxEnd(f) => k.schedule(now + lat, Ev::Arrive(f)),
+            Ev::TxEnd(f) => k
+                .schedule(now + lat, Ev::Arrive(f))
+                .expect("time only moves forward"),
             Ev::Arrive(f) => {
                 let i = f as usize;
                 got[i] += 1;

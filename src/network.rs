@@ -17,13 +17,16 @@
 //! ```
 
 mod config;
+pub mod importance;
 mod medium;
 mod metrics;
 mod run;
 mod world;
 
 pub use config::{NetParams, SymbolDelivery};
-pub use medium::{FrameTruth, node_signal};
-pub use metrics::{FrameRecord, LinkReport, RunMetrics};
-pub use run::{DropError, DropReport, PointSpec, RunOutput, drop_ctx, run_drop, run_drops};
-pub use world::{EngineError, World, WorldConfig};
+pub use medium::{Fidelity, FrameTruth, Generators, Medium};
+pub use metrics::{FrameRecord, FusedCounts, LevelMetrics, LinkReport, RunMetrics};
+pub use run::{
+    DropError, DropReport, PfaEstimator, PointSpec, RunOutput, drop_ctx, run_drop, run_drops,
+};
+pub use world::{EngineError, World, WorldConfig, WorldOutput};

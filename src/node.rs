@@ -7,13 +7,20 @@ mod cc;
 mod ctx;
 mod id;
 mod message;
+mod observation;
 mod receiver;
+mod samples;
+mod symbols;
+mod wire;
 
-pub use cc::{Cc, CcConfig, CcDecision, CcFusion, CcInput};
+pub use cc::{Cc, CcConfig, CcDecision, CcFusion, CcInput, Fused, Level, Source};
 pub use ctx::{DropCtx, DropId, drop_stream};
 pub use id::{NodeId, Sender};
-pub use message::{Downlink, Message, MessageKind, Report, SampleBatch, SampleData, SampleFormat};
+pub use message::{Batch, Downlink, Message, MessageKind, Report, WireLen};
+pub use observation::Observation;
 pub use receiver::{Receiver, ReceiverConfig};
+pub use samples::{SampleBatch, SampleData, SampleFormat};
+pub use symbols::{FrameSymbols, SymbolBlock, SymbolFormat};
 
 use serde::{Deserialize, Serialize};
 

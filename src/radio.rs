@@ -7,7 +7,6 @@ mod frame;
 mod geometry;
 mod precoder;
 mod scene;
-mod symbols;
 mod target;
 
 pub use array::steering;
@@ -18,5 +17,4 @@ pub use geometry::{
 };
 pub use precoder::{rzf, zf_sensing};
 pub use scene::Scene;
-pub use symbols::SymbolBook;
 pub use target::{TargetModel, draw_alpha};

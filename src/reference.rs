@@ -237,9 +237,10 @@ fn decide(prep: &Prepared, scene: &Scene, f: &Frame, noise: f64) -> bool {
             threshold,
             kappa,
         } => {
+            let xu = &f.x * f.u.conjugate();
             let bits: Vec<bool> = dets
                 .iter()
-                .map(|(r, d)| d.statistic(&f.z[*r], &f.x, &f.u) > *threshold)
+                .map(|(r, d)| d.statistic(&f.z[*r], &xu, &f.u) > *threshold)
                 .collect();
             VotingRule::decide(*kappa, &bits)
         }

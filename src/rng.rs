@@ -13,16 +13,18 @@ pub use rand::rngs::ChaCha8Rng;
 pub const STREAM_DROP: u64 = 1;
 /// Stream tag: symbols, targets and noise of a frame.
 pub const STREAM_FRAME: u64 = 2;
-/// Stream tag: the public symbol book.
-pub const STREAM_BOOK: u64 = 10;
-/// Stream tag: the BS's symbol selection for a frame.
+/// Stream tag: a frame's symbols (the BS draws them fresh every frame).
 pub const STREAM_SYMBOLS: u64 = 11;
-/// Stream tag: target presence and gains for a frame.
+/// Stream tag: target presence and gains for a frame, or the biasing
+/// component of a target-free frame.
 pub const STREAM_TARGET: u64 = 12;
-/// Stream tag: a receiver's noise for a frame.
+/// Stream tag: a receiver's noise for a frame (sample level), or every
+/// receiver's noise generators for a frame (statistic level).
 pub const STREAM_NOISE: u64 = 13;
 /// Stream tag: a link's loss draws.
 pub const STREAM_LINK: u64 = 14;
+/// Stream tag: draws behind the analytic columns (quantization steps).
+pub const STREAM_ANALYTIC: u64 = 15;
 /// Stream tag: tests and ad-hoc Monte Carlo.
 pub const STREAM_TEST: u64 = 99;
 

@@ -1,4 +1,12 @@
-//! Confidence intervals for empirical detection and false-alarm rates.
+//! Confidence intervals for empirical detection and false-alarm rates: over
+//! frames (Wilson), over random drops (cluster), for importance-weighted
+//! frames, and a fixed-size histogram for streaming quantiles.
+
+mod estimate;
+mod histogram;
+
+pub use estimate::{ClusterSums, WeightedSums};
+pub use histogram::Histogram;
 
 /// A two-sided interval on a probability.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -23,6 +31,8 @@ pub fn z_two_sided(confidence: f64) -> f64 {
 }
 
 /// Wilson score interval for `successes` out of `trials` at `confidence`.
+/// At zero successes the lower end is exactly 0, at `trials` the upper end
+/// exactly 1 (rounding would otherwise leave them a hair inside).
 pub fn wilson(successes: u64, trials: u64, confidence: f64) -> Interval {
     if trials == 0 {
         return Interval {
@@ -38,8 +48,16 @@ pub fn wilson(successes: u64, trials: u64, confidence: f64) -> Interval {
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
     Interval {
-        low: (centre - half).max(0.0),
-        high: (centre + half).min(1.0),
+        low: if successes == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        high: if successes == trials {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
     }
 }
 
@@ -74,6 +92,16 @@ mod tests {
         let i = wilson(50, 1000, 0.95);
         assert!(i.low < 0.05 && 0.05 < i.high);
         assert!((i.low - 0.03813).abs() < 1e-4 && (i.high - 0.06532).abs() < 1e-4);
+    }
+
+    #[test]
+    fn wilson_ends_are_exact_at_zero_and_all() {
+        for n in [1, 7, 2482, 1_000_000] {
+            assert_eq!(wilson(0, n, 0.95).low, 0.0);
+            assert_eq!(wilson(n, n, 0.95).high, 1.0);
+            assert!(wilson(0, n, 0.95).high > 0.0);
+            assert!(wilson(n, n, 0.95).low < 1.0);
+        }
     }
 
     #[test]

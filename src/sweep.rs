@@ -4,13 +4,10 @@
 
 use crate::network::{DropError, PointSpec, RunMetrics, run_drop};
 use crate::node::DropId;
-use crate::radio::SymbolBook;
 use crate::results::{Results, Row};
 use crate::scenario::{Fidelity, Point, Scenario, ScenarioError};
 use crate::stats::wilson;
 use crate::trace::TraceEvent;
-use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Why a scenario run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -47,32 +44,18 @@ pub struct PointOutput {
 }
 
 /// The engine's description of `point`.
-fn spec(
-    point: &Point,
-    record_trace: bool,
-    books: &mut HashMap<(u64, usize), Arc<SymbolBook>>,
-) -> PointSpec {
+fn spec(point: &Point, record_trace: bool) -> PointSpec {
     let s = &point.setup;
     let frames = if s.run.fidelity == Fidelity::Analytic {
         0
     } else {
         s.run.frames
     };
-    let key = (s.run.seed, s.net.symbol_book);
-    let symbols = books
-        .entry(key)
-        .or_insert_with(|| Arc::new(SymbolBook::new(key.0, key.1)))
-        .clone();
-    PointSpec {
-        params: Arc::new(s.params.clone()),
-        net: Arc::new(s.net.clone()),
-        seed: s.run.seed,
-        point: u32::try_from(point.index).unwrap_or(u32::MAX),
-        variant: u32::try_from(point.variant_index).unwrap_or(u32::MAX),
-        frames,
-        record_trace,
-        symbols,
-    }
+    let mut spec = PointSpec::new(&s.params, &s.net, s.run.seed, frames);
+    spec.point = u32::try_from(point.index).unwrap_or(u32::MAX);
+    spec.variant = u32::try_from(point.variant_index).unwrap_or(u32::MAX);
+    spec.record_trace = record_trace;
+    spec
 }
 
 /// The results row of `point` from its metrics. Rates with no frames behind
@@ -95,7 +78,7 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
     let offered = m.offered_messages();
     let reports: u64 = m.uplinks.iter().map(|l| l.stats.offered).sum();
     let frac = |k: u64, n: u64| if n == 0 { 0.0 } else { k as f64 / n as f64 };
-    let frames = m.frames.len() as u64;
+    let frames = m.frames;
     Row {
         coords: point.coords.iter().map(|(_, v)| toml_to_json(v)).collect(),
         variant: point.variant.clone(),
@@ -172,11 +155,7 @@ pub fn resume_scenario(
         rows: finished.into_iter().take(skip).collect(),
     };
     let todo = &points[skip..];
-    let mut books = HashMap::new();
-    let specs: Vec<PointSpec> = todo
-        .iter()
-        .map(|p| spec(p, opts.record_trace, &mut books))
-        .collect();
+    let specs: Vec<PointSpec> = todo.iter().map(|p| spec(p, opts.record_trace)).collect();
     // Work item i is drop i - starts[k] of point k.
     let mut starts = Vec::with_capacity(todo.len() + 1);
     let mut total = 0u64;
@@ -202,7 +181,7 @@ pub fn resume_scenario(
                 variant: p.variant.clone(),
                 error,
             })?;
-            metrics.merge(report.metrics);
+            metrics.merge(&report.metrics);
             if opts.record_trace {
                 traces.push((report.id, report.trace));
             }

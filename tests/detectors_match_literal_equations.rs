@@ -58,7 +58,7 @@ fn a_cancelling_rap_reports_its_centralized_term() {
     let xu = &f.x * f.u.conjugate();
     for r in 1..=4 {
         let det = LocalDetector::new(&scene, r, &w, p.noise.sensing_w, LocalFilter::Cancel);
-        let local = det.statistic(&f.z[r], &f.x, &f.u);
+        let local = det.statistic(&f.z[r], &(&f.x * f.u.conjugate()), &f.u);
         let term = glrt_term(
             &scene.b[r],
             &matched(&f.z[r], &f.u),

@@ -6,9 +6,9 @@
 use iaps::detect::{glrt, glrt_threshold};
 use iaps::linalg::CMat;
 use iaps::network::{
-    FrameTruth, NetParams, PointSpec, RunMetrics, SymbolDelivery, drop_ctx, node_signal, run_drops,
+    Fidelity, Medium, NetParams, PointSpec, RunMetrics, SymbolDelivery, drop_ctx, run_drops,
 };
-use iaps::node::{NodeId, ReportPolicy, SampleFormat};
+use iaps::node::{NodeId, Observation, ReportPolicy, SampleFormat};
 use iaps::presets::{default_params, link};
 
 fn net(capacity: Option<f64>, report: ReportPolicy) -> NetParams {
@@ -26,22 +26,33 @@ fn unlimited_samples_equal_the_centralized_glrt_frame_by_frame() {
     let mut n = net(None, ReportPolicy::Samples);
     n.sample_format = SampleFormat::F64;
     let (seed, drops, frames) = (5, 3, 60);
-    let spec = PointSpec::new(&p, &n, seed, frames);
-    let m = run_drops(&spec, drops, 2, |_| {}).unwrap().metrics;
-    assert_eq!(m.frames.len() as u64, drops * frames);
+    let mut spec = PointSpec::new(&p, &n, seed, frames);
+    spec.record_frames = true;
+    let out = run_drops(&spec, drops, 2, |_| {}).unwrap();
+    assert_eq!(out.frames.len() as u64, drops * frames);
     let nodes: Vec<usize> = (0..=p.system.raps).collect();
     let threshold = glrt_threshold(nodes.len(), p.sensing.pfa);
     let (mut declared, mut checked) = (0, 0);
     for d in 0..drops {
         let ctx = drop_ctx(&spec, d).unwrap().expect("feasible");
-        for rec in m.frames.iter().filter(|f| f.drop == d) {
-            let truth = FrameTruth::draw(&ctx, rec.frame, n.target_probability);
-            let z: Vec<CMat> = nodes
+        let ids: Vec<NodeId> = nodes.iter().map(|&r| NodeId::from_index(r)).collect();
+        let medium = Medium::new(&ctx, Fidelity::Sample, None, ids.clone());
+        for rec in out.frames.iter().filter(|f| f.drop == d) {
+            let mut truth = medium.draw_frame(&ctx, rec.frame, n.target_probability);
+            let z: Vec<CMat> = ids
                 .iter()
-                .map(|&r| node_signal(&ctx, rec.frame, NodeId::from_index(r), &truth))
+                .map(
+                    |&id| match medium.observe(&ctx, rec.frame, id, &mut truth) {
+                        Observation::Samples(z) => z,
+                        other => panic!("sample level gives samples, not {other:?}"),
+                    },
+                )
                 .collect();
             let obs: Vec<(usize, &CMat)> = nodes.iter().map(|&r| (r, &z[r])).collect();
-            let stat = glrt(&ctx.scene, &truth.x, &truth.u, &obs, p.noise.sensing_w);
+            let s = truth.s.as_ref().unwrap();
+            let x = &ctx.w * s;
+            let u = truth.symbols.u.as_ref().unwrap();
+            let stat = glrt(&ctx.scene, &x, u, &obs, p.noise.sensing_w);
             assert_eq!(rec.target, truth.target);
             assert_eq!(rec.soft as usize, nodes.len());
             assert!(
@@ -118,10 +129,7 @@ fn adaptive_reporting_climbs_from_voting_to_glrt_level_with_capacity() {
         let (pd, ci) = m.pd();
         eprintln!(
             "adaptive at {c:e} bit/s: Pd {pd:.4} [{:.4}, {:.4}], late {}, bits {}",
-            ci.low,
-            ci.high,
-            m.late,
-            m.frames.iter().map(|f| f.bits as u64).sum::<u64>()
+            ci.low, ci.high, m.late, m.fused.bits
         );
         if let Some((_, prev_low)) = prev {
             // Non-decreasing within the 95% intervals.

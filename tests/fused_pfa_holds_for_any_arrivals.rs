@@ -12,13 +12,14 @@ const PFA: f64 = 1e-2;
 fn check(what: &str, net: &NetParams, seed: u64) {
     let mut p = default_params(-16.0);
     p.sensing.pfa = PFA;
-    let m = run_drops(&PointSpec::new(&p, net, seed, 1000), 20, 0, |_| {})
-        .unwrap()
-        .metrics;
+    let mut spec = PointSpec::new(&p, net, seed, 1000);
+    spec.record_frames = true;
+    let out = run_drops(&spec, 20, 0, |_| {}).unwrap();
+    let m = out.metrics;
     let (fa, n) = m.false_alarms();
     let (lo, hi) = binomial_acceptance(n, PFA, 0.999);
     let mixes: std::collections::BTreeSet<(u32, u32)> =
-        m.frames.iter().map(|f| (f.soft, f.bits)).collect();
+        out.frames.iter().map(|f| (f.soft, f.bits)).collect();
     eprintln!(
         "{what}: {fa}/{n} false alarms, range [{lo}, {hi}], {} report mixes, {} lost",
         mixes.len(),

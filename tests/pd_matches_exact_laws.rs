@@ -39,7 +39,7 @@ fn single_node_swerling1_pd_is_pfa_to_the_one_over_one_plus_snr() {
             |rng| {
                 let alpha = draw_alpha(TargetModel::Swerling1, var, rng);
                 let z = observe_node(&scene, 0, &x, &u, Some(alpha), noise, rng);
-                det.statistic(&z, &x, &u)
+                det.statistic(&z, &(&x * u.conjugate()), &u)
             },
         );
         let pd = local_pd(snr, pfa, TargetModel::Swerling1);

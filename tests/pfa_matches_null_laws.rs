@@ -76,7 +76,7 @@ fn local_pfa(p: &Params, filter: LocalFilter, node: usize, seed: u64, what: &str
         let x = transmit(&w, &s);
         let u = target_waveform(&scene.a, &x);
         let z = observe_node(&scene, node, &x, &u, None, noise, rng);
-        det.statistic(&z, &x, &u)
+        det.statistic(&z, &(&x * u.conjugate()), &u)
     });
     assert_rate(&format!("{what} Pfa 1e-2"), counts[0], TRIALS, 1e-2);
     assert_rate(&format!("{what} Pfa 1e-3"), counts[1], TRIALS, 1e-3);
@@ -141,7 +141,7 @@ fn whitened_filter_exceeds_its_design_rate_at_moderate_inr() {
         let x = transmit(&w, &s);
         let u = target_waveform(&scene.a, &x);
         let z = observe_node(&scene, 1, &x, &u, None, noise, rng);
-        det.statistic(&z, &x, &u)
+        det.statistic(&z, &(&x * u.conjugate()), &u)
     });
     let (_, hi) = iaps::stats::binomial_acceptance(TRIALS, 1e-2, common::CONFIDENCE);
     eprintln!(

@@ -101,9 +101,11 @@ fn heap_kernel_orders_events_1ps_apart() {
     let t = SimTime::from_micros(3);
     let mut k = Kernel::new();
     // Scheduled latest-first; they must pop earliest-first, at exact times.
-    k.schedule(SimTime::from_micros(7), "7us");
-    k.schedule(SimTime(t.0 + 1), "3us + 1 ps");
-    k.schedule(t, "3us");
+    k.schedule(SimTime::from_micros(7), "7us")
+        .expect("time only moves forward");
+    k.schedule(SimTime(t.0 + 1), "3us + 1 ps")
+        .expect("time only moves forward");
+    k.schedule(t, "3us").expect("time only moves forward");
     assert_eq!(k.pop(), Some((t, "3us")));
     assert_eq!(k.pop(), Some((SimTime(t.0 + 1), "3us + 1 ps")));
     assert_eq!(k.pop(), Some((SimTime::from_micros(7), "7us")));

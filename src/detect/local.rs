@@ -2,6 +2,11 @@
 //! match the known target waveform, normalize to an exact Exp(1) null.
 
 use super::centralized::matched;
+
+/// `(G^H q)^H xu = q^H G xu`.
+fn dotc_row(gq: &CVec, xu: &CVec) -> C64 {
+    dotc(gq.as_slice(), xu.as_slice())
+}
 use crate::linalg::{C64, CMat, CVec, dotc};
 use crate::radio::Scene;
 use serde::{Deserialize, Serialize};
@@ -26,8 +31,8 @@ pub enum LocalFilter {
 pub struct LocalDetector {
     /// The spatial filter q.
     q: CVec,
-    /// `G_r` when the filter cancels the direct path.
-    cancel: Option<CMat>,
+    /// `q^H G_r` when the filter cancels the direct path (1 x M).
+    cancel_row: Option<CVec>,
     /// `sigma^2 ||q||^2`: the noise variance of `q^H n` per unit `||u||^2`.
     scale: f64,
     /// `|q^H b|^2 / ||q||^2`: the array gain the target sees through q.
@@ -70,27 +75,38 @@ impl LocalDetector {
         } else {
             0.0
         };
+        // q^H G_r, stored as its conjugate transpose G_r^H q so that
+        // `q^H G_r xu` is one dot product.
+        let cancel_row = cancel.map(|g: CMat| g.adjoint() * &q);
         LocalDetector {
             q,
-            cancel,
+            cancel_row,
             scale: noise_w * q2,
             gain,
         }
     }
 
     /// The local statistic of eq. (42) in the form
-    /// `|q^H (Z - [G X]) conj(u)|^2 / (sigma^2 ||q||^2 ||u||^2)`: the rank-one
-    /// `C^-1 d` makes the matched filter of eq. (35) unnecessary (docs/model.md §3),
-    /// and normalizing by the realized `||u||^2 = ||X^H a||^2` makes the noise
-    /// part exactly Exp(1) under H0. This value is also the soft statistic a
-    /// node can report instead of a bit.
-    pub fn statistic(&self, z: &CMat, x: &CMat, u: &CVec) -> f64 {
-        let mut y = matched(z, u);
-        if let Some(g) = &self.cancel {
-            y -= g * (x * u.conjugate());
-        }
-        let v: C64 = dotc(self.q.as_slice(), y.as_slice());
-        v.norm_sqr() / (self.scale * u.norm_squared())
+    /// `|q^H (Z conj(u) - [G X conj(u)])|^2 / (sigma^2 ||q||^2 ||u||^2)`: the
+    /// rank-one `C^-1 d` makes the matched filter of eq. (35) unnecessary
+    /// (docs/model.md §3), and normalizing by the realized
+    /// `||u||^2 = ||X^H a||^2` makes the noise part exactly Exp(1) under H0.
+    /// `xu = X conj(u)` (the direct path is subtracted only by the `cancel`
+    /// filter). This value is also the soft statistic a node can report
+    /// instead of a bit.
+    pub fn statistic(&self, z: &CMat, xu: &CVec, u: &CVec) -> f64 {
+        let y = matched(z, u);
+        self.statistic_projected(dotc(self.q.as_slice(), y.as_slice()), xu, u.norm_squared())
+    }
+
+    /// The same statistic from the projection `y_q = q^H Z conj(u)` alone:
+    /// what the statistic level hands a node instead of its samples.
+    pub fn statistic_projected(&self, y_q: C64, xu: &CVec, u_norm2: f64) -> f64 {
+        let v = match &self.cancel_row {
+            Some(qg) => y_q - dotc_row(qg, xu),
+            None => y_q,
+        };
+        v.norm_sqr() / (self.scale * u_norm2)
     }
 
     /// `|q^H b|^2 / ||q||^2`: multiply by `E|alpha|^2 ||u||^2 / sigma^2` for the SNR.
@@ -101,5 +117,10 @@ impl LocalDetector {
     /// The filter vector q.
     pub fn filter(&self) -> &CVec {
         &self.q
+    }
+
+    /// Whether it subtracts the direct path itself (the `cancel` filter).
+    pub fn cancels(&self) -> bool {
+        self.cancel_row.is_some()
     }
 }

@@ -1,7 +1,7 @@
 //! Network parameters: timing, links, reporting policies, CC fusion.
 
 use crate::design::NodePfa;
-use crate::node::{CcFusion, ReportPolicy, SampleFormat};
+use crate::node::{CcFusion, ReportPolicy, SampleFormat, SymbolFormat};
 use crate::params::NodeSet;
 use crate::sim::LinkConfig;
 use serde::{Deserialize, Serialize};
@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SymbolDelivery {
-    /// They share the public symbol book and the selection (no messages).
+    /// They know them without a message (for example from a shared seed).
     Known,
-    /// The CC sends each frame's symbol indices over the downlink (Sec. IV).
+    /// The CC sends each frame's symbols over the downlink (Sec. IV), in
+    /// `symbol_format`; their bytes count on the link.
     Downlink,
 }
 
@@ -39,8 +40,8 @@ pub struct NetParams {
     pub sample_format: SampleFormat,
     /// How RAPs learn the symbols.
     pub symbols: SymbolDelivery,
-    /// Size of the public symbol book (indices are u16, so at most 65536).
-    pub symbol_book: usize,
+    /// Number format of the symbols the CC sends the RAPs over the downlink.
+    pub symbol_format: SymbolFormat,
     /// The per-node false-alarm rate design.
     pub node_pfa: NodePfa,
     /// Fusion at the CC.
@@ -67,7 +68,7 @@ impl Default for NetParams {
             report: vec![ReportPolicy::Samples],
             sample_format: SampleFormat::F32,
             symbols: SymbolDelivery::Known,
-            symbol_book: 65536,
+            symbol_format: SymbolFormat::F32,
             node_pfa: NodePfa::Fused,
             fusion: CcFusion::Glrt,
             nodes: NodeSet::All,
@@ -156,12 +157,6 @@ impl NetParams {
             "must list at least one policy",
         );
         need(
-            (1..=65536).contains(&self.symbol_book),
-            "backhaul.symbol_book",
-            self.symbol_book.to_string(),
-            "must be in 1..=65536 (indices are u16)",
-        );
-        need(
             (0.0..=1.0).contains(&self.target_probability),
             "run.target_probability",
             self.target_probability.to_string(),
@@ -180,8 +175,8 @@ mod tests {
         NetParams::default().validate().unwrap();
         let mut n = NetParams::default();
         n.uplinks[0].capacity_bps = Some(0.0);
-        n.symbol_book = 0;
+        n.target_probability = 2.0;
         let keys: Vec<_> = n.validate().unwrap_err().iter().map(|e| e.key).collect();
-        assert_eq!(keys, ["backhaul.uplinks", "backhaul.symbol_book"]);
+        assert_eq!(keys, ["backhaul.uplinks", "run.target_probability"]);
     }
 }

@@ -1,11 +1,116 @@
-//! The radio medium: what the BS transmits in a frame, and what each receiver
-//! gets of it before its own noise (echo, eq. 4/7, plus the direct path at RAPs).
+//! The radio medium: what the BS transmits in each frame and what every
+//! receiver observes of it, echo (eqs. 4, 7), direct path `G_r X` (RAPs) and
+//! noise included, at one of two fidelities.
+//!
+//! * **Sample level**: fresh CN(0, 1) symbols S, the full N_r x L samples
+//!   `Z_r = alpha_r b_r u^T + (G_r W) S + N_r`, noise from the node's own
+//!   stream.
+//! * **Statistic level**: given the frame's symbols, the detectors use a
+//!   receiver's samples only through `b_r^H Z_r conj(u)` and
+//!   `q_r^H Z_r conj(u)`, and the symbols only through `v = S conj(u)` and
+//!   `||u||^2`. The medium draws exactly those from their joint law:
+//!   `(v, ||u||^2)` by the Bartlett decomposition of the Wishart matrix
+//!   `S S^H` rotated onto `W^H a` (one Gamma(L, 1) and K complex normals),
+//!   and per node the two noise projections `g1, g2 ~ CN(0, 1)` along `b_r`
+//!   and the part of `q_r` orthogonal to it; direct-path terms
+//!   `b_r^H G_r W v` and `q_r^H G_r W v` are computed exactly.
+//!
+//! For importance sampling (docs/model.md §8), a target-free frame draws a
+//! component of the biasing law and scales the noise generators of every
+//! node by `sqrt(s)`: at statistic level the generators themselves, at sample
+//! level the component of `N_r` along `span(b_r, q_r) x conj(u)` (every other
+//! direction of the noise keeps its law).
 
-use crate::linalg::{C64, CMat, CVec, mul};
-use crate::node::{DropCtx, NodeId};
-use crate::radio::{draw_alpha, observe_node, target_waveform};
+use super::importance::BiasLaw;
+use crate::detect::LocalDetector;
+use crate::linalg::{C64, CMat, CVec, cn, cn_matrix, dotc, mul};
+use crate::node::{DropCtx, FrameSymbols, NodeId, Observation};
+use crate::radio::draw_alpha;
 use crate::rng::{STREAM_NOISE, STREAM_SYMBOLS, STREAM_TARGET};
 use rand::RngExt;
+use rand_distr::{Distribution, Gamma};
+use serde::{Deserialize, Serialize};
+
+/// How finely the medium draws what the receivers observe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fidelity {
+    /// Full samples.
+    Sample,
+    /// The detectors' sufficient statistics, from their exact joint law.
+    Statistic,
+}
+
+/// What the medium precomputes for one node of a drop.
+#[derive(Debug, Clone)]
+struct NodeGeometry {
+    /// `||b_r||`.
+    b_norm: f64,
+    /// `||q_r||`.
+    q_norm: f64,
+    /// `q_r^H b_r`.
+    qb: C64,
+    /// `e1 = b_r / ||b_r||`.
+    e1: CVec,
+    /// Unit vector along the part of q orthogonal to b (none when q is parallel to b).
+    e2: Option<CVec>,
+    /// `e1^H q / ||q||`.
+    c1: C64,
+    /// `||q / ||q|| - c1 e1||`.
+    c2: f64,
+    /// `G_r^H b_r`, so that `b^H G X conj(u) = (G^H b)^H xu` (RAPs).
+    gb: Option<CVec>,
+    /// `G_r^H q_r` (RAPs).
+    gq: Option<CVec>,
+    /// Whether the node's filter subtracts the direct path itself (`cancel`):
+    /// its local statistic then has no residual.
+    cancels: bool,
+    /// `G_r W` (RAPs), for the sample-level direct path `(G_r W) S`.
+    gw: Option<CMat>,
+}
+
+impl NodeGeometry {
+    fn new(ctx: &DropCtx, r: usize, det: &LocalDetector) -> Self {
+        let b = &ctx.scene.b[r];
+        let q = det.filter();
+        let (b_norm, q_norm) = (b.norm(), q.norm());
+        let e1 = b.unscale(b_norm);
+        let q_hat = q.unscale(q_norm);
+        let c1 = dotc(e1.as_slice(), q_hat.as_slice());
+        let rest = &q_hat - &e1 * c1;
+        let c2 = rest.norm();
+        let e2 = (c2 > 1e-12).then(|| rest.unscale(c2));
+        let g = (r > 0).then(|| &ctx.scene.g[r - 1]);
+        NodeGeometry {
+            b_norm,
+            q_norm,
+            qb: dotc(q.as_slice(), b.as_slice()),
+            e1,
+            e2,
+            c1,
+            c2,
+            gb: g.map(|g| g.adjoint() * b),
+            gq: g.map(|g| g.adjoint() * q),
+            cancels: det.cancels(),
+            gw: g.map(|g| mul(g, &ctx.w)),
+        }
+    }
+}
+
+/// A node's noise generators for one frame (after biasing), and its local
+/// statistic's direct-path residual: what a frame's importance weight needs.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Generators {
+    /// Along `b_r`: the CC's centralized term is `|alpha-part + g1|^2`.
+    pub g1: C64,
+    /// Along the part of `q_r` orthogonal to `b_r`.
+    pub g2: C64,
+    /// The local statistic's noise `h = conj(c1) g1 + c2 g2`.
+    pub h: C64,
+    /// The local statistic's normalized direct-path residual mu (0 for the
+    /// BS and the `cancel` filter).
+    pub mu: C64,
+}
 
 /// What the medium knows about one frame.
 #[derive(Debug, Clone)]
@@ -14,61 +119,268 @@ pub struct FrameTruth {
     pub target: bool,
     /// alpha_r per node (zeros without a target).
     pub alpha: Vec<C64>,
-    /// The transmitted X = W S.
-    pub x: CMat,
-    /// The target waveform u.
-    pub u: CVec,
-    /// The symbol indices.
-    pub indices: Vec<u16>,
+    /// The symbols as the BS and the CC know them.
+    pub symbols: FrameSymbols,
+    /// The symbol matrix S (sample level).
+    pub s: Option<CMat>,
+    /// The importance-sampling component (0: the plain law).
+    pub component: usize,
+    /// Each node's noise generators, once drawn.
+    pub noise: Vec<Option<Generators>>,
 }
 
-impl FrameTruth {
-    /// Draws frame `frame` of drop `ctx`: symbols from the book, then target
-    /// presence (probability `p_target`) and gains from the target stream.
-    pub fn draw(ctx: &DropCtx, frame: u64, p_target: f64) -> Self {
-        let (w, scene) = (&ctx.w, &ctx.scene);
-        let count = w.ncols() * ctx.frame_symbols();
-        let indices = ctx
-            .symbols
-            .select(&mut ctx.stream(STREAM_SYMBOLS, &[frame]), count);
-        let x = mul(w, &ctx.symbols.symbols(&indices, w.ncols()));
-        let u = target_waveform(&scene.a, &x);
+/// The medium of one drop.
+#[derive(Debug)]
+pub struct Medium {
+    fidelity: Fidelity,
+    /// The biasing law of target-free frames (importance sampling).
+    bias: Option<BiasLaw>,
+    /// The nodes that observe, in order.
+    observers: Vec<NodeId>,
+    nodes: Vec<NodeGeometry>,
+    /// `W^H a`: `u = S^T conj(W^H a)`.
+    wa: CVec,
+    /// Statistic level: the Householder reflection that maps e1 to `w^ / ||w^||`
+    /// (`w^ = conj(W^H a)`), as `(phase, v)`; and `||w^||`.
+    rotation: (C64, CVec, f64),
+    gamma: Gamma<f64>,
+}
+
+impl Medium {
+    /// The medium of drop `ctx` for the nodes `observers`.
+    pub fn new(
+        ctx: &DropCtx,
+        fidelity: Fidelity,
+        bias: Option<BiasLaw>,
+        observers: Vec<NodeId>,
+    ) -> Self {
+        let nodes = (0..ctx.scene.nodes())
+            .map(|r| NodeGeometry::new(ctx, r, &ctx.detectors[r]))
+            .collect();
+        let wa = ctx.w.adjoint() * &ctx.scene.a;
+        let omega = wa.conjugate();
+        let norm = omega.norm();
+        // Householder: with theta = arg(w^_1) and x = e^{-i theta} w^ / ||w^||
+        // (x_1 real >= 0), H = I - 2 v v^H / (v^H v), v = x - e1, maps e1 to
+        // x; U = e^{i theta} H maps e1 to w^ / ||w^||.
+        let rotation = if norm > 0.0 {
+            let theta = omega[0].arg();
+            let phase = C64::from_polar(1.0, theta);
+            let mut v = omega.unscale(norm) * phase.conj();
+            v[0] -= C64::new(1.0, 0.0);
+            (phase, v, norm)
+        } else {
+            (C64::new(1.0, 0.0), CVec::zeros(omega.len()), 0.0)
+        };
+        let l = ctx.frame_symbols() as f64;
+        Medium {
+            fidelity,
+            bias,
+            observers,
+            nodes,
+            wa,
+            rotation,
+            gamma: Gamma::new(l, 1.0).expect("L >= 1"),
+        }
+    }
+
+    /// The fidelity.
+    pub fn fidelity(&self) -> Fidelity {
+        self.fidelity
+    }
+
+    /// The biasing law, if target-free frames are importance-sampled.
+    pub fn bias(&self) -> Option<&BiasLaw> {
+        self.bias.as_ref()
+    }
+
+    /// Draws frame `frame`: symbols, then target presence (probability
+    /// `p_target`) and gains, or the biasing component of a target-free frame;
+    /// at statistic level also every observer's noise generators.
+    pub fn draw_frame(&self, ctx: &DropCtx, frame: u64, p_target: f64) -> FrameTruth {
+        let mut rng = ctx.stream(STREAM_SYMBOLS, &[frame]);
+        let beams = ctx.w.ncols();
+        let l = ctx.frame_symbols();
+        let (symbols, s) = match self.fidelity {
+            Fidelity::Sample => {
+                let s = cn_matrix(&mut rng, beams, l, 1.0);
+                (self.frame_symbols(&ctx.w, &s), Some(s))
+            }
+            Fidelity::Statistic => (self.summary(ctx, &mut rng), None),
+        };
         let mut rng = ctx.stream(STREAM_TARGET, &[frame]);
         let target = rng.random::<f64>() < p_target;
         let model = ctx.params.sensing.target;
-        let alpha = if target {
-            scene
-                .alpha_var
-                .iter()
-                .map(|&v| draw_alpha(model, v, &mut rng))
-                .collect()
+        let (alpha, component) = if target {
+            let alpha = ctx.scene.alpha_var.iter();
+            (alpha.map(|&v| draw_alpha(model, v, &mut rng)).collect(), 0)
         } else {
-            vec![C64::new(0.0, 0.0); scene.nodes()]
+            let c = self.bias.as_ref().map_or(0, |b| b.draw(&mut rng));
+            (vec![C64::new(0.0, 0.0); ctx.scene.nodes()], c)
         };
-        FrameTruth {
+        let mut truth = FrameTruth {
             target,
             alpha,
-            x,
-            u,
-            indices,
+            symbols,
+            s,
+            component,
+            noise: vec![None; ctx.scene.nodes()],
+        };
+        if self.fidelity == Fidelity::Statistic {
+            let mut rng = ctx.stream(STREAM_NOISE, &[frame]);
+            let scale = self.scale(component);
+            for &n in &self.observers {
+                let g = &self.nodes[n.index()];
+                let g1 = cn(&mut rng, 1.0) * scale;
+                let g2 = cn(&mut rng, 1.0) * scale;
+                let gens = self.generators(ctx, g, g1, g2, &truth.symbols);
+                truth.noise[n.index()] = Some(gens);
+            }
+        }
+        truth
+    }
+
+    fn scale(&self, component: usize) -> f64 {
+        self.bias
+            .as_ref()
+            .map_or(1.0, |b| b.scale(component))
+            .sqrt()
+    }
+
+    /// `u = S^T conj(W^H a)`, `v = S conj(u)`, `X conj(u) = W v`: no X.
+    fn frame_symbols(&self, w: &CMat, s: &CMat) -> FrameSymbols {
+        let u = s.transpose() * self.wa.conjugate();
+        let v = s * u.conjugate();
+        FrameSymbols {
+            xu: w * v,
+            u_norm2: u.norm_squared(),
+            u: Some(u),
         }
     }
-}
 
-/// What `node` receives of a frame, noise included: `alpha_r b_r u^T` +
-/// `G_r X` (RAPs) + CN(0, sigma_s^2) noise from the node's own stream for this
-/// frame. The engine calls this; tests call it to reproduce its draws.
-pub fn node_signal(ctx: &DropCtx, frame: u64, node: NodeId, truth: &FrameTruth) -> CMat {
-    let r = node.index();
-    let mut rng = ctx.stream(STREAM_NOISE, &[frame, r as u64]);
-    let alpha = truth.target.then(|| truth.alpha[r]);
-    observe_node(
-        &ctx.scene,
-        r,
-        &truth.x,
-        &truth.u,
-        alpha,
-        ctx.noise_w(),
-        &mut rng,
-    )
+    /// Statistic level: `(v, ||u||^2)` from their exact joint law. With
+    /// `w^ = conj(W^H a)` and U unitary with `U e1 = w^ / ||w^||`,
+    /// `S S^H = U T T^H U^H` in law (Bartlett: T lower triangular,
+    /// `T11^2 ~ Gamma(L, 1)`, `T_i1 ~ CN(0, 1)`), so
+    /// `v = S S^H w^ = ||w^|| T11 U (T11, T21, .., T_K+1,1)` and
+    /// `||u||^2 = ||w^||^2 T11^2`.
+    fn summary(&self, ctx: &DropCtx, rng: &mut impl rand::Rng) -> FrameSymbols {
+        let k1 = ctx.w.ncols();
+        let t11 = self.gamma.sample(rng).sqrt();
+        let mut t = CVec::zeros(k1);
+        t[0] = C64::new(t11, 0.0);
+        for i in 1..k1 {
+            t[i] = cn(rng, 1.0);
+        }
+        let (phase, hv, norm) = &self.rotation;
+        let vv = hv.norm_squared();
+        let ut = if vv > 0.0 {
+            let c = dotc(hv.as_slice(), t.as_slice()) * (2.0 / vv);
+            (t - hv * c) * *phase
+        } else {
+            t * *phase
+        };
+        let v = ut * C64::new(norm * t11, 0.0);
+        FrameSymbols {
+            xu: &ctx.w * v,
+            u_norm2: norm * norm * t11 * t11,
+            u: None,
+        }
+    }
+
+    /// A node's generators and residual given the frame's symbols.
+    fn generators(
+        &self,
+        ctx: &DropCtx,
+        g: &NodeGeometry,
+        g1: C64,
+        g2: C64,
+        sym: &FrameSymbols,
+    ) -> Generators {
+        let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
+        let mu = match &g.gq {
+            Some(gq) if !g.cancels => {
+                dotc(gq.as_slice(), sym.xu.as_slice()) / (sigma_nu * g.q_norm)
+            }
+            _ => C64::new(0.0, 0.0),
+        };
+        Generators {
+            g1,
+            g2,
+            h: g.c1.conj() * g1 + g2 * g.c2,
+            mu,
+        }
+    }
+
+    /// What `node` observes of the frame; records its noise generators in
+    /// `truth`.
+    pub fn observe(
+        &self,
+        ctx: &DropCtx,
+        frame: u64,
+        node: NodeId,
+        truth: &mut FrameTruth,
+    ) -> Observation {
+        let r = node.index();
+        let g = &self.nodes[r];
+        let sym = &truth.symbols;
+        let alpha = truth.alpha[r];
+        match (self.fidelity, &truth.s) {
+            (Fidelity::Sample, Some(s)) => {
+                let u = sym.u.as_ref().expect("sample-level symbols carry u");
+                let (rows, l) = (ctx.scene.b[r].len(), s.ncols());
+                let mut rng = ctx.stream(STREAM_NOISE, &[frame, r as u64]);
+                let mut z = cn_matrix(&mut rng, rows, l, ctx.noise_w());
+                let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
+                // Noise projections n = N conj(u) onto e1, e2 (units of sigma ||u||).
+                let n = &z * u.conjugate();
+                let g1 = dotc(g.e1.as_slice(), n.as_slice()) / sigma_nu;
+                let g2 = g.e2.as_ref().map_or(C64::new(0.0, 0.0), |e2| {
+                    dotc(e2.as_slice(), n.as_slice()) / sigma_nu
+                });
+                let scale = self.scale(truth.component);
+                if scale != 1.0 {
+                    // N += (sqrt(s) - 1) P N c c^H, c = conj(u) / ||u||,
+                    // P the projector onto span(e1, e2).
+                    let mut pn = &g.e1 * (g1 * sigma_nu);
+                    if let Some(e2) = &g.e2 {
+                        pn += e2 * (g2 * sigma_nu);
+                    }
+                    let k = (scale - 1.0) / sym.u_norm2;
+                    z.ger(C64::new(k, 0.0), &pn, u, C64::new(1.0, 0.0));
+                }
+                if let Some(gw) = &g.gw {
+                    z += mul(gw, s);
+                }
+                if truth.target {
+                    z.ger(alpha, &ctx.scene.b[r], u, C64::new(1.0, 0.0));
+                }
+                let gens = self.generators(ctx, g, g1 * scale, g2 * scale, sym);
+                truth.noise[r] = Some(gens);
+                Observation::Samples(z)
+            }
+            _ => {
+                let gens =
+                    truth.noise[r].expect("statistic-level generators are drawn at frame start");
+                let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
+                let direct = |row: &Option<CVec>| {
+                    row.as_ref().map_or(C64::new(0.0, 0.0), |d| {
+                        dotc(d.as_slice(), sym.xu.as_slice())
+                    })
+                };
+                let b = &ctx.scene.b[r];
+                let y_b = alpha * (g.b_norm * g.b_norm * sym.u_norm2)
+                    + direct(&g.gb)
+                    + gens.g1 * (sigma_nu * g.b_norm);
+                let y_q =
+                    alpha * g.qb * sym.u_norm2 + direct(&g.gq) + gens.h * (sigma_nu * g.q_norm);
+                Observation::Projected {
+                    y_b,
+                    y_q,
+                    rows: b.len() as u32,
+                    cols: ctx.frame_symbols() as u32,
+                }
+            }
+        }
+    }
 }

@@ -1,12 +1,16 @@
-//! What a run measures: detection and false-alarm counts, decision latency,
-//! link load, late, lost and dropped messages.
+//! What a run measures, streamed: detection and (importance-weighted)
+//! false-alarm sums per false-alarm level, per-drop sums for the interval
+//! over random drops, a latency histogram, link load, late, lost and dropped
+//! messages. No per-frame record is kept, so memory does not grow with the
+//! number of frames.
 
 use crate::sim::LinkStats;
-use crate::stats::{Interval, wilson};
+use crate::stats::{ClusterSums, Histogram, Interval, WeightedSums, wilson};
 use serde::{Deserialize, Serialize};
 
-/// One decided frame.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// One decided frame, for tests and diagnostics (kept only on request:
+/// `PointSpec::record_frames`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FrameRecord {
     /// Drop index.
     pub drop: u64,
@@ -14,7 +18,7 @@ pub struct FrameRecord {
     pub frame: u64,
     /// Whether a target was present.
     pub target: bool,
-    /// Whether the CC declared one.
+    /// Whether the CC declared one (design level).
     pub declared: bool,
     /// The fused statistic.
     pub statistic: f64,
@@ -24,12 +28,15 @@ pub struct FrameRecord {
     pub latency_s: f64,
     /// Sample batches fused.
     pub samples: u32,
-    /// Soft reports fused (samples and statistics).
+    /// Soft reports fused.
     pub soft: u32,
     /// One-bit reports fused.
     pub bits: u32,
     /// Expected reports missing at the decision.
     pub missing: u32,
+    /// The importance weight of a target-free frame at each level (1 when
+    /// not importance-sampled).
+    pub weights: Vec<f64>,
 }
 
 /// Load on one link over a run.
@@ -50,6 +57,55 @@ impl LinkReport {
             self.stats.busy_ps as f64 / self.span_ps as f64
         }
     }
+
+    fn merge(&mut self, o: &LinkReport) {
+        let s = &mut self.stats;
+        let t = &o.stats;
+        s.offered += t.offered;
+        s.offered_bytes += t.offered_bytes;
+        s.delivered += t.delivered;
+        s.delivered_bytes += t.delivered_bytes;
+        s.lost += t.lost;
+        s.dropped += t.dropped;
+        s.busy_ps += t.busy_ps;
+        s.peak_queue_bytes = s.peak_queue_bytes.max(t.peak_queue_bytes);
+        self.span_ps += o.span_ps;
+    }
+}
+
+/// Detection and false alarms at one fused false-alarm level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct LevelMetrics {
+    /// The fused false-alarm design of the level.
+    pub pfa_design: f64,
+    /// Target frames.
+    pub target_frames: u64,
+    /// Of those, declared.
+    pub detected: u64,
+    /// Target-free frames, each with its importance weight (1 when direct).
+    pub false_alarms: WeightedSums,
+}
+
+impl LevelMetrics {
+    fn merge(&mut self, o: &LevelMetrics) {
+        self.pfa_design = o.pfa_design;
+        self.target_frames += o.target_frames;
+        self.detected += o.detected;
+        self.false_alarms.merge(&o.false_alarms);
+    }
+}
+
+/// What the CC fused, summed over decided frames.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct FusedCounts {
+    /// Sample batches.
+    pub samples: u64,
+    /// Soft reports.
+    pub soft: u64,
+    /// Bits.
+    pub bits: u64,
+    /// Expected reports missing at the decision.
+    pub missing: u64,
 }
 
 /// Everything measured in a run (one or many drops).
@@ -59,8 +115,18 @@ pub struct RunMetrics {
     pub drops: u64,
     /// Drops whose SINR targets could not be met (no frames run).
     pub infeasible_drops: u64,
-    /// Every decided frame, in drop and decision order.
-    pub frames: Vec<FrameRecord>,
+    /// Decided frames.
+    pub frames: u64,
+    /// Per false-alarm level: the design level first, then the ROC's.
+    pub levels: Vec<LevelMetrics>,
+    /// Per-drop detections at the design level, for the interval over drops.
+    pub pd_drops: ClusterSums,
+    /// Decision latencies (ps after the frame's end).
+    pub latency: Histogram,
+    /// Sum of the decision latencies (s).
+    pub latency_sum_s: f64,
+    /// What the CC fused.
+    pub fused: FusedCounts,
     /// Reports that reached the CC after their frame was decided.
     pub late: u64,
     /// Messages lost on links.
@@ -82,10 +148,24 @@ pub struct RunMetrics {
 
 impl RunMetrics {
     /// Appends another drop's metrics (merge in drop order for determinism).
-    pub fn merge(&mut self, o: RunMetrics) {
+    pub fn merge(&mut self, o: &RunMetrics) {
         self.drops += o.drops;
         self.infeasible_drops += o.infeasible_drops;
-        self.frames.extend(o.frames);
+        self.frames += o.frames;
+        if self.levels.len() < o.levels.len() {
+            self.levels.resize(o.levels.len(), LevelMetrics::default());
+        }
+        for (m, t) in self.levels.iter_mut().zip(&o.levels) {
+            m.merge(t);
+        }
+        self.pd_drops.merge(&o.pd_drops);
+        self.latency.merge(&o.latency);
+        self.latency_sum_s += o.latency_sum_s;
+        let (f, g) = (&mut self.fused, &o.fused);
+        f.samples += g.samples;
+        f.soft += g.soft;
+        f.bits += g.bits;
+        f.missing += g.missing;
         self.late += o.late;
         self.lost += o.lost;
         self.dropped += o.dropped;
@@ -93,63 +173,59 @@ impl RunMetrics {
         self.pd_exact_sum += o.pd_exact_sum;
         self.pd_corrected_sum += o.pd_corrected_sum;
         for (mine, theirs) in [
-            (&mut self.uplinks, o.uplinks),
-            (&mut self.downlinks, o.downlinks),
+            (&mut self.uplinks, &o.uplinks),
+            (&mut self.downlinks, &o.downlinks),
         ] {
             if mine.len() < theirs.len() {
                 mine.resize(theirs.len(), LinkReport::default());
             }
             for (m, t) in mine.iter_mut().zip(theirs) {
-                let s = &mut m.stats;
-                s.offered += t.stats.offered;
-                s.offered_bytes += t.stats.offered_bytes;
-                s.delivered += t.stats.delivered;
-                s.delivered_bytes += t.stats.delivered_bytes;
-                s.lost += t.stats.lost;
-                s.dropped += t.stats.dropped;
-                s.busy_ps += t.stats.busy_ps;
-                s.peak_queue_bytes = s.peak_queue_bytes.max(t.stats.peak_queue_bytes);
-                m.span_ps += t.span_ps;
+                m.merge(t);
             }
         }
     }
 
-    /// (detections, target frames).
+    /// The design level.
+    pub fn design(&self) -> LevelMetrics {
+        self.levels.first().copied().unwrap_or_default()
+    }
+
+    /// (detections, target frames) at the design level.
     pub fn detections(&self) -> (u64, u64) {
-        let h1 = self.frames.iter().filter(|f| f.target);
-        let n = h1.clone().count() as u64;
-        (h1.filter(|f| f.declared).count() as u64, n)
+        let d = self.design();
+        (d.detected, d.target_frames)
     }
 
-    /// (false alarms, target-free frames).
+    /// (false alarms, target-free frames) at the design level, unweighted.
     pub fn false_alarms(&self) -> (u64, u64) {
-        let h0 = self.frames.iter().filter(|f| !f.target);
-        let n = h0.clone().count() as u64;
-        (h0.filter(|f| f.declared).count() as u64, n)
+        let d = self.design();
+        (d.false_alarms.hits, d.false_alarms.n)
     }
 
-    /// Empirical Pd with its 95% Wilson interval.
+    /// Empirical Pd at the design level with its 95% Wilson interval.
     pub fn pd(&self) -> (f64, Interval) {
         let (k, n) = self.detections();
         (k as f64 / n.max(1) as f64, wilson(k, n, 0.95))
     }
 
-    /// Empirical Pfa with its 95% Wilson interval.
+    /// Pfa at the design level (importance-weighted when sampled so) with its
+    /// 95% interval.
     pub fn pfa(&self) -> (f64, Interval) {
-        let (k, n) = self.false_alarms();
-        (k as f64 / n.max(1) as f64, wilson(k, n, 0.95))
+        let fa = self.design().false_alarms;
+        (
+            fa.estimate(),
+            fa.interval(0.95, 1.0 / crate::network::importance::PI0),
+        )
     }
 
-    /// Mean and 99th-percentile decision latency (s).
+    /// Mean and 99th-percentile decision latency (s); NaN without frames.
     pub fn latency(&self) -> (f64, f64) {
-        let mut l: Vec<f64> = self.frames.iter().map(|f| f.latency_s).collect();
-        if l.is_empty() {
+        let n = self.latency.len();
+        if n == 0 {
             return (f64::NAN, f64::NAN);
         }
-        l.sort_by(f64::total_cmp);
-        let mean = l.iter().sum::<f64>() / l.len() as f64;
-        let idx = ((0.99 * l.len() as f64).ceil() as usize).clamp(1, l.len()) - 1;
-        (mean, l[idx])
+        let p99 = self.latency.quantile(0.99).unwrap_or(f64::NAN) * 1e-12;
+        (self.latency_sum_s / n as f64, p99)
     }
 
     /// Drops whose SINR targets were met.
@@ -185,6 +261,6 @@ impl RunMetrics {
     /// Backhaul bytes offered per decided frame, all links.
     pub fn bytes_per_frame(&self) -> f64 {
         let b: u64 = self.links().map(|l| l.stats.offered_bytes).sum();
-        b as f64 / self.frames.len().max(1) as f64
+        b as f64 / self.frames.max(1) as f64
     }
 }

@@ -2,21 +2,36 @@
 //! frames, merge the metrics in drop order.
 
 use super::config::per_node;
+use super::importance::{BiasLaw, LevelDesign, Nominal};
+use super::medium::{Fidelity, Medium};
+use super::metrics::FrameRecord;
 use super::world::{EngineError, World, WorldConfig};
-use super::{NetParams, RunMetrics, SymbolDelivery};
+use super::{NetParams, RunMetrics};
 use crate::analytic::{Gram, LinkBudget, Report, centralized, mixed_glrt_pd, voting};
 use crate::design::{NodeDesign, design_nodes};
+use crate::detect::LocalDetector;
 use crate::fusion::{VotingRule, mixed_threshold};
 use crate::node::{
-    Cc, CcConfig, CcFusion, DropCtx, DropId, NodeId, Receiver, ReceiverConfig, ReportPolicy,
+    Cc, CcConfig, CcFusion, DropCtx, DropId, Level, NodeId, Receiver, ReceiverConfig, ReportPolicy,
     drop_stream,
 };
 use crate::params::Params;
 use crate::power::allocate;
-use crate::radio::{GeometryError, Scene, SymbolBook};
+use crate::radio::{GeometryError, Scene};
 use crate::rng::STREAM_DROP;
 use crate::trace::TraceEvent;
 use std::sync::Arc;
+
+/// How a point's target-free frames estimate the false-alarm rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PfaEstimator {
+    /// Count false alarms among frames drawn from the true law.
+    Direct,
+    /// Draw target-free frames from a biasing law and weight them by the
+    /// likelihood ratio (`network::importance`).
+    Importance,
+}
 
 /// Everything the engine needs to run the drops of one sweep point.
 #[derive(Debug, Clone)]
@@ -27,21 +42,30 @@ pub struct PointSpec {
     pub net: Arc<NetParams>,
     /// Seed of every random stream.
     pub seed: u64,
-    /// Sweep point index (for drop identities).
+    /// Sweep point index (for drop identities and random streams).
     pub point: u32,
-    /// Variant index (for drop identities).
+    /// Variant index (for drop identities and random streams).
     pub variant: u32,
     /// Frames per drop.
     pub frames: u64,
+    /// Sample or statistic level.
+    pub fidelity: Fidelity,
+    /// How target-free frames estimate Pfa.
+    pub pfa_estimator: PfaEstimator,
+    /// Common random numbers across points and variants.
+    pub common_random_numbers: bool,
+    /// Further fused false-alarm levels to decide at (the ROC), besides
+    /// `params.sensing.pfa`.
+    pub roc: Vec<f64>,
     /// Keep every trace event (for trace files).
     pub record_trace: bool,
-    /// The public symbol book.
-    pub symbols: Arc<SymbolBook>,
+    /// Keep a record of every decided frame (tests, diagnostics).
+    pub record_frames: bool,
 }
 
 impl PointSpec {
-    /// Point 0, variant 0 of `params` and `net`: `frames` frames per drop, no
-    /// trace recording.
+    /// Point 0, variant 0 of `params` and `net`: `frames` sample-level frames
+    /// per drop, direct Pfa, no ROC, nothing recorded.
     pub fn new(params: &Params, net: &NetParams, seed: u64, frames: u64) -> Self {
         PointSpec {
             params: Arc::new(params.clone()),
@@ -50,8 +74,12 @@ impl PointSpec {
             point: 0,
             variant: 0,
             frames,
+            fidelity: Fidelity::Sample,
+            pfa_estimator: PfaEstimator::Direct,
+            common_random_numbers: false,
+            roc: Vec::new(),
             record_trace: false,
-            symbols: Arc::new(SymbolBook::new(seed, net.symbol_book)),
+            record_frames: false,
         }
     }
 
@@ -92,6 +120,8 @@ pub struct DropReport {
     pub metrics: RunMetrics,
     /// Its trace events (empty unless recording).
     pub trace: Vec<TraceEvent>,
+    /// Its decided frames (empty unless recording).
+    pub frames: Vec<FrameRecord>,
 }
 
 /// A run's merged metrics and each drop's trace, in drop order.
@@ -101,6 +131,8 @@ pub struct RunOutput {
     pub metrics: RunMetrics,
     /// The trace events of each drop (empty unless recording).
     pub traces: Vec<(DropId, Vec<TraceEvent>)>,
+    /// Every decided frame (empty unless recording).
+    pub frames: Vec<FrameRecord>,
 }
 
 /// The context of drop `drop` of `spec`: its scene and, after power
@@ -108,18 +140,25 @@ pub struct RunOutput {
 pub fn drop_ctx(spec: &PointSpec, drop: u64) -> Result<Option<Arc<DropCtx>>, DropError> {
     let id = spec.drop_id(drop);
     let p = spec.params.as_ref();
-    let scene = Scene::draw(p, &mut drop_stream(spec.seed, id, STREAM_DROP, &[]))
+    let common = spec.common_random_numbers;
+    let scene = Scene::draw(p, &mut drop_stream(spec.seed, id, common, STREAM_DROP, &[]))
         .map_err(|source| DropError::Geometry { id, source })?;
     let Ok(alloc) = allocate(&scene.power_problem(p), p.power.policy) else {
         return Ok(None);
     };
+    let w = scene.precoder(&alloc.p);
+    let (noise, filter) = (p.noise.sensing_w, p.sensing.local_filter);
+    let detectors = (0..scene.nodes())
+        .map(|r| LocalDetector::new(&scene, r, &w, noise, filter))
+        .collect();
     Ok(Some(Arc::new(DropCtx {
         id,
         seed: spec.seed,
+        common,
         params: spec.params.clone(),
-        w: scene.precoder(&alloc.p),
         scene,
-        symbols: spec.symbols.clone(),
+        w,
+        detectors,
     })))
 }
 
@@ -138,6 +177,7 @@ pub fn run_drop(spec: &PointSpec, drop: u64) -> Result<DropReport, DropError> {
             feasible: false,
             metrics,
             trace: Vec::new(),
+            frames: Vec::new(),
         });
     };
     let id = ctx.id;
@@ -150,15 +190,30 @@ pub fn run_drop(spec: &PointSpec, drop: u64) -> Result<DropReport, DropError> {
         l,
         p.sensing.local_filter,
     );
-    let design = design_nodes(
-        &budget,
-        &nodes,
-        pfa,
-        p.sensing.target,
-        net.node_pfa,
-        net.fusion.vote(),
-    );
+    let target = p.sensing.target;
+    let design_at = |pfa: f64| {
+        let d = design_nodes(
+            &budget,
+            &nodes,
+            pfa,
+            target,
+            net.node_pfa,
+            net.fusion.vote(),
+        );
+        Level { pfa, design: d }
+    };
+    let levels: Vec<Level> = std::iter::once(pfa)
+        .chain(spec.roc.iter().copied())
+        .map(design_at)
+        .collect();
+    let design = levels[0].design;
     let (pd_paper, pd_corrected, pd_exact) = analytic_pd(p, net, &budget, &nodes, &design);
+    let observers: Vec<NodeId> = nodes.iter().map(|&r| NodeId::from_index(r)).collect();
+    let bias = (spec.pfa_estimator == PfaEstimator::Importance).then(|| {
+        let lowest = levels.iter().map(|l| l.pfa).fold(pfa, f64::min);
+        bias_law(net, &nodes, &BiasLaw::component_levels(lowest), &design_at)
+    });
+    let medium = Medium::new(&ctx, spec.fidelity, bias, observers.clone());
     let receivers = nodes
         .iter()
         .map(|&r| {
@@ -166,9 +221,7 @@ pub fn run_drop(spec: &PointSpec, drop: u64) -> Result<DropReport, DropError> {
                 node: NodeId::from_index(r),
                 policy: per_node(&net.report, r),
                 format: net.sample_format,
-                filter: p.sensing.local_filter,
                 tau: design.tau,
-                via_downlink: r > 0 && net.symbols == SymbolDelivery::Downlink,
             };
             Receiver::new(ctx.clone(), cfg)
         })
@@ -176,17 +229,19 @@ pub fn run_drop(spec: &PointSpec, drop: u64) -> Result<DropReport, DropError> {
     let cc = Cc::new(
         ctx.clone(),
         CcConfig {
-            expected: nodes.iter().map(|&r| NodeId::from_index(r)).collect(),
+            expected: observers,
             fusion: net.fusion,
-            pfa,
-            design,
+            levels: levels.clone(),
         },
     );
     let cfg = WorldConfig {
         record_trace: spec.record_trace,
+        record_frames: spec.record_frames,
+        levels,
     };
-    let world = World::new(ctx, spec.net.clone(), receivers, cc, cfg);
-    let (mut metrics, trace) = world.run(spec.frames)?;
+    let world = World::new(ctx, spec.net.clone(), medium, receivers, cc, cfg);
+    let out = world.run(spec.frames)?;
+    let mut metrics = out.metrics;
     metrics.pd_paper_sum = pd_paper;
     metrics.pd_exact_sum = pd_exact;
     metrics.pd_corrected_sum = pd_corrected;
@@ -194,8 +249,46 @@ pub fn run_drop(spec: &PointSpec, drop: u64) -> Result<DropReport, DropError> {
         id,
         feasible: true,
         metrics,
-        trace,
+        trace: out.trace,
+        frames: out.frames,
     })
+}
+
+/// The biasing law of a drop's target-free frames, designed for the nominal
+/// report mix (every report arrives, adaptive counted as soft) at
+/// `component_levels`.
+fn bias_law(
+    net: &NetParams,
+    nodes: &[usize],
+    component_levels: &[f64],
+    design_at: &dyn Fn(f64) -> Level,
+) -> BiasLaw {
+    let bits = nodes
+        .iter()
+        .filter(|&&r| per_node(&net.report, r) == ReportPolicy::Decision)
+        .count();
+    let soft = nodes.len() - bits;
+    let nominal = match net.fusion {
+        CcFusion::Glrt => Nominal::Glrt { soft, bits },
+        CcFusion::Vote(_) => Nominal::Vote { bits: nodes.len() },
+    };
+    let levels: Vec<LevelDesign> = component_levels
+        .iter()
+        .map(|&alpha| {
+            let d = design_at(alpha).design;
+            let threshold = match nominal {
+                Nominal::Glrt { soft, bits } => mixed_threshold(soft, bits, d.q, alpha),
+                Nominal::Vote { bits } => d.kappa(bits) as f64,
+            };
+            LevelDesign {
+                alpha,
+                tau: d.tau,
+                q: d.q,
+                threshold,
+            }
+        })
+        .collect();
+    BiasLaw::new(nominal, &levels)
 }
 
 /// The analytic Pd of the fusion the drop's reporting policies imply when every
@@ -258,10 +351,11 @@ pub fn run_drops(
         |d| run_drop(spec, d),
         |d, report| {
             let report = report?;
-            out.metrics.merge(report.metrics);
+            out.metrics.merge(&report.metrics);
             if spec.record_trace {
                 out.traces.push((report.id, report.trace));
             }
+            out.frames.extend(report.frames);
             progress(d);
             Ok::<(), DropError>(())
         },

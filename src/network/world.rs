@@ -1,12 +1,13 @@
 //! One drop of the network: actors, links and the event loop that joins them.
 
-use super::NetParams;
 use super::config::per_node;
-use super::medium::{FrameTruth, node_signal};
-use super::metrics::{FrameRecord, LinkReport, RunMetrics};
+use super::importance::FusedBit;
+use super::medium::{FrameTruth, Medium};
+use super::metrics::{FrameRecord, LevelMetrics, LinkReport, RunMetrics};
+use super::{NetParams, SymbolDelivery};
 use crate::node::{
-    Cc, CcDecision, CcInput, Downlink, DropCtx, DropId, Message, MessageKind, Receiver, Report,
-    Sender,
+    Cc, CcDecision, CcInput, Downlink, DropCtx, DropId, Level, Message, MessageKind, Receiver,
+    Report, Sender, Source, SymbolBlock,
 };
 use crate::radio::{SPEED_OF_LIGHT, distance};
 use crate::rng::STREAM_LINK;
@@ -57,6 +58,8 @@ struct Live {
 /// One sensing node as the world holds it: its actor and its links.
 struct Slot {
     receiver: Receiver,
+    /// Whether it learns the symbols over its downlink (else it knows them).
+    via_downlink: bool,
     /// Node -> CC.
     uplink: Link,
     /// CC -> RAP (RAPs only).
@@ -66,10 +69,25 @@ struct Slot {
 }
 
 /// How a world is set up beyond its drop and network.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorldConfig {
     /// Keep every trace event for the drop's report (for trace files).
     pub record_trace: bool,
+    /// Keep a record of every decided frame (for tests and diagnostics).
+    pub record_frames: bool,
+    /// The CC's false-alarm levels (design first), for the metrics.
+    pub levels: Vec<Level>,
+}
+
+/// What one drop's world measured.
+#[derive(Debug, Clone, Default)]
+pub struct WorldOutput {
+    /// The metrics.
+    pub metrics: RunMetrics,
+    /// Trace events (empty unless recording).
+    pub trace: Vec<TraceEvent>,
+    /// Decided frames (empty unless recording).
+    pub frames: Vec<FrameRecord>,
 }
 
 /// The network for one drop: a receiver and links per sensing node, the CC,
@@ -77,6 +95,7 @@ pub struct WorldConfig {
 pub struct World {
     ctx: Arc<DropCtx>,
     net: Arc<NetParams>,
+    medium: Medium,
     kernel: Kernel<Event>,
     slots: Vec<Slot>,
     cc: Cc,
@@ -85,19 +104,25 @@ pub struct World {
     interval: SimTime,
     budget: SimTime,
     metrics: RunMetrics,
+    /// Target frames and detections at the design level, this drop.
+    drop_counts: (u64, u64),
     /// Events kept for the report (when recording).
     trace: Vec<TraceEvent>,
-    record_trace: bool,
+    /// Decided frames kept for the report (when recording).
+    frames: Vec<FrameRecord>,
+    cfg: WorldConfig,
     /// Whether `tracing` wants engine events (checked once per drop).
     live_trace: bool,
 }
 
 impl World {
-    /// Builds the network of drop `ctx`: one slot per receiver, in order, with
-    /// the uplink and (for RAPs) downlink that `net` gives its node, and CC `cc`.
+    /// Builds the network of drop `ctx`: the medium, one slot per receiver,
+    /// in order, with the uplink and (for RAPs) downlink that `net` gives its
+    /// node, and CC `cc`.
     pub fn new(
         ctx: Arc<DropCtx>,
         net: Arc<NetParams>,
+        medium: Medium,
         receivers: Vec<Receiver>,
         cc: Cc,
         cfg: WorldConfig,
@@ -120,6 +145,7 @@ impl World {
                     SimTime::ZERO
                 };
                 Slot {
+                    via_downlink: node.is_rap() && net.symbols == SymbolDelivery::Downlink,
                     uplink: link(&net.uplinks, 0),
                     downlink: node.is_rap().then(|| link(&net.downlinks, 1)),
                     observe_after: air.plus(propagation),
@@ -133,16 +159,25 @@ impl World {
             air,
             ctx,
             net,
+            medium,
             kernel: Kernel::new(),
             slots,
             cc,
             live: BTreeMap::new(),
             metrics: RunMetrics {
                 drops: 1,
+                levels: (cfg.levels.iter())
+                    .map(|l| LevelMetrics {
+                        pfa_design: l.pfa,
+                        ..LevelMetrics::default()
+                    })
+                    .collect(),
                 ..RunMetrics::default()
             },
+            drop_counts: (0, 0),
             trace: Vec::new(),
-            record_trace: cfg.record_trace,
+            frames: Vec::new(),
+            cfg,
             live_trace: crate::trace::live_enabled(),
         }
     }
@@ -156,14 +191,14 @@ impl World {
     }
 
     fn tracing(&self) -> bool {
-        self.record_trace || self.live_trace
+        self.cfg.record_trace || self.live_trace
     }
 
     fn note(&mut self, ev: TraceEvent) {
         if self.live_trace {
             crate::trace::emit(self.ctx.id, &ev);
         }
-        if self.record_trace {
+        if self.cfg.record_trace {
             self.trace.push(ev);
         }
     }
@@ -177,9 +212,8 @@ impl World {
             })
     }
 
-    /// Runs `frames` frames; returns what was measured and the trace events
-    /// (empty unless recording).
-    pub fn run(mut self, frames: u64) -> Result<(RunMetrics, Vec<TraceEvent>), EngineError> {
+    /// Runs `frames` frames; returns what was measured.
+    pub fn run(mut self, frames: u64) -> Result<WorldOutput, EngineError> {
         if frames > 0 {
             self.schedule(SimTime::ZERO, Event::FrameStart(0))?;
         }
@@ -213,11 +247,19 @@ impl World {
         }
         self.metrics.uplinks = uplinks;
         self.metrics.downlinks = downlinks;
-        Ok((self.metrics, self.trace))
+        let (n, k) = self.drop_counts;
+        self.metrics.pd_drops.add(k, n);
+        Ok(WorldOutput {
+            metrics: self.metrics,
+            trace: self.trace,
+            frames: self.frames,
+        })
     }
 
     fn on_frame_start(&mut self, now: SimTime, n: u64, frames: u64) -> Result<(), EngineError> {
-        let truth = FrameTruth::draw(&self.ctx, n, self.net.target_probability);
+        let truth = self
+            .medium
+            .draw_frame(&self.ctx, n, self.net.target_probability);
         if self.tracing() {
             self.note(TraceEvent::Transmit {
                 at: now,
@@ -225,14 +267,23 @@ impl World {
                 target: truth.target,
             });
         }
-        self.cc.on_frame(n, &truth.x, truth.u.clone());
-        if self.net.symbols == super::SymbolDelivery::Downlink {
+        self.cc.on_frame(n, truth.symbols.clone());
+        if self.slots.iter().any(|s| s.via_downlink) {
+            let block = match &truth.s {
+                Some(s) => SymbolBlock::encode(s, self.net.symbol_format),
+                None => SymbolBlock::Summary {
+                    known: Box::new(truth.symbols.clone()),
+                    beams: self.ctx.w.ncols() as u32,
+                    cols: self.ctx.frame_symbols() as u32,
+                    format: self.net.symbol_format,
+                },
+            };
             for slot in 0..self.slots.len() {
-                if self.slots[slot].downlink.is_some() {
+                if self.slots[slot].via_downlink {
                     let msg = Message {
                         frame: n,
                         from: Sender::Cc,
-                        payload: Downlink::Symbols(truth.indices.clone()),
+                        payload: Downlink::Symbols(block.clone()),
                     };
                     self.send_down(now, slot, msg)?;
                 }
@@ -263,7 +314,8 @@ impl World {
             .live
             .get_mut(&frame)
             .expect("an observed frame is live");
-        let z = node_signal(&self.ctx, frame, node, &live.truth);
+        let obs = self.medium.observe(&self.ctx, frame, node, &mut live.truth);
+        let known = (!self.slots[slot].via_downlink).then(|| live.truth.symbols.clone());
         live.observes_left -= 1;
         if self.tracing() {
             self.note(TraceEvent::Receive {
@@ -276,7 +328,7 @@ impl World {
         let s = &mut self.slots[slot];
         let link = &mut s.uplink;
         let mut eta = |bytes: u64| link.earliest_arrival(now, bytes);
-        let out = s.receiver.on_observe(frame, z, deadline, &mut eta);
+        let out = s.receiver.on_observe(frame, obs, known, deadline, &mut eta);
         for msg in out {
             self.send_up(now, slot, msg)?;
         }
@@ -298,14 +350,15 @@ impl World {
                 to: Sender::Node(node),
                 link: LinkId::Down(node),
                 kind: msg.payload.kind(),
-                bytes: msg.encoded_len(),
+                bytes: msg.wire_len(),
             });
         }
-        let Downlink::Symbols(ix) = msg.payload;
+        let Downlink::Symbols(block) = msg.payload;
+        let symbols = block.decode(&self.ctx.w, &self.ctx.scene.a);
         let s = &mut self.slots[slot];
         let link = &mut s.uplink;
         let mut eta = |bytes: u64| link.earliest_arrival(now, bytes);
-        let out = s.receiver.on_symbols(msg.frame, ix, &mut eta);
+        let out = s.receiver.on_symbols(msg.frame, symbols, &mut eta);
         for m in out {
             self.send_up(now, slot, m)?;
         }
@@ -322,7 +375,7 @@ impl World {
                 to: Sender::Cc,
                 link: LinkId::Up(node),
                 kind,
-                bytes: msg.encoded_len(),
+                bytes: msg.wire_len(),
             });
         }
         match self.cc.on_report(now, msg) {
@@ -356,7 +409,7 @@ impl World {
             from: Sender::Node(node),
             frame: msg.frame,
             kind: msg.payload.kind(),
-            payload: msg.encoded_len(),
+            payload: msg.wire_len(),
         };
         if let Some(arrive) = self.offer(now, slot, offer) {
             self.schedule(arrive, Event::ToCc { slot, msg })?;
@@ -376,7 +429,7 @@ impl World {
             from: Sender::Cc,
             frame: msg.frame,
             kind: msg.payload.kind(),
-            payload: msg.encoded_len(),
+            payload: msg.wire_len(),
         };
         if let Some(arrive) = self.offer(now, slot, offer) {
             self.schedule(arrive, Event::ToNode { slot, msg })?;
@@ -475,6 +528,11 @@ impl World {
             .expect("a decided frame is live");
         live.decided = true;
         let target = live.truth.target;
+        let weights = if target {
+            Vec::new()
+        } else {
+            importance_weights(&self.medium, &self.cfg.levels, &live.truth, &d)
+        };
         if self.tracing() {
             self.note(TraceEvent::Decide {
                 at: d.at,
@@ -486,19 +544,44 @@ impl World {
                 missing: d.missing as u32,
             });
         }
-        self.metrics.frames.push(FrameRecord {
-            drop: self.ctx.id.drop,
-            frame: d.frame,
-            target,
-            declared: d.declared,
-            statistic: d.statistic,
-            threshold: d.threshold,
-            latency_s: (d.at.0 as f64 - end.0 as f64) * 1e-12,
-            samples: d.samples as u32,
-            soft: d.soft as u32,
-            bits: d.bits as u32,
-            missing: d.missing as u32,
-        });
+        let m = &mut self.metrics;
+        m.frames += 1;
+        for (l, level) in m.levels.iter_mut().enumerate() {
+            let declared = d.declared_at[l];
+            if target {
+                level.target_frames += 1;
+                level.detected += u64::from(declared);
+            } else {
+                level.false_alarms.add(weights[l], declared);
+            }
+        }
+        if target {
+            self.drop_counts.0 += 1;
+            self.drop_counts.1 += u64::from(d.declared);
+        }
+        let latency = d.at.0.saturating_sub(end.0);
+        m.latency.add(latency);
+        m.latency_sum_s += latency as f64 * 1e-12;
+        m.fused.samples += d.samples as u64;
+        m.fused.soft += d.soft as u64;
+        m.fused.bits += d.bits as u64;
+        m.fused.missing += d.missing as u64;
+        if self.cfg.record_frames {
+            self.frames.push(FrameRecord {
+                drop: self.ctx.id.drop,
+                frame: d.frame,
+                target,
+                declared: d.declared,
+                statistic: d.statistic,
+                threshold: d.threshold,
+                latency_s: latency as f64 * 1e-12,
+                samples: d.samples as u32,
+                soft: d.soft as u32,
+                bits: d.bits as u32,
+                missing: d.missing as u32,
+                weights,
+            });
+        }
         self.retire(d.frame);
     }
 
@@ -511,4 +594,49 @@ impl World {
             self.live.remove(&frame);
         }
     }
+}
+
+/// The importance weight of a target-free frame at each level: 1 without
+/// importance sampling, else the likelihood ratio of what the CC fused
+/// (`importance::BiasLaw::weight`), from the frame's noise generators.
+fn importance_weights(
+    medium: &Medium,
+    levels: &[Level],
+    truth: &FrameTruth,
+    d: &CcDecision,
+) -> Vec<f64> {
+    let Some(law) = medium.bias() else {
+        return vec![1.0; levels.len()];
+    };
+    let gens = |f: &crate::node::Fused| {
+        truth.noise[f.node.index()].expect("a fused report's node observed the frame")
+    };
+    let soft: Vec<f64> = (d.fused.iter())
+        .filter(|f| !f.as_bit)
+        .map(|f| match f.source {
+            Source::Central => gens(f).g1.norm_sqr(),
+            Source::Local => gens(f).h.norm_sqr(),
+        })
+        .collect();
+    let has_bits = d.fused.iter().any(|f| f.as_bit);
+    let mut out = Vec::with_capacity(levels.len());
+    for l in levels {
+        if !has_bits && !out.is_empty() {
+            out.push(out[0]);
+            continue;
+        }
+        let tau = l.design.tau;
+        let bits: Vec<FusedBit> = (d.fused.iter())
+            .filter(|f| f.as_bit)
+            .map(|f| FusedBit {
+                bit: f.statistic > tau,
+                mu2: match f.source {
+                    Source::Central => 0.0,
+                    Source::Local => gens(f).mu.norm_sqr(),
+                },
+            })
+            .collect();
+        out.push(law.weight(&soft, &bits, tau, l.design.q));
+    }
+    out
 }

@@ -1,11 +1,15 @@
 //! The central controller: collects each frame's reports and fuses them as
 //! soon as every expected report is in, or at the frame's deadline.
+//!
+//! It decides at the design false-alarm level and, on the same reports, at
+//! every other level of the ROC (each with its own per-node and fused
+//! thresholds), so Pd against Pfa comes out of one run.
 
-use super::{DropCtx, Message, NodeId, Report};
+use super::{Batch, DropCtx, FrameSymbols, Message, NodeId, Report};
 use crate::design::NodeDesign;
-use crate::detect::{glrt_term, matched};
+use crate::detect::matched;
 use crate::fusion::{VotingRule, mixed_threshold};
-use crate::linalg::{CMat, CVec};
+use crate::linalg::dotc;
 use crate::sim::SimTime;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -33,6 +37,15 @@ impl CcFusion {
     }
 }
 
+/// One false-alarm level the CC decides at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Level {
+    /// The fused false-alarm target.
+    pub pfa: f64,
+    /// The local detectors' design at that target.
+    pub design: NodeDesign,
+}
+
 /// How the CC is set up for one drop.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CcConfig {
@@ -40,27 +53,37 @@ pub struct CcConfig {
     pub expected: Vec<NodeId>,
     /// How it fuses them.
     pub fusion: CcFusion,
-    /// The fused false-alarm target.
-    pub pfa: f64,
-    /// The local detectors' design: q, tau, the count rule, mean local Pd.
-    pub design: NodeDesign,
+    /// The levels it decides at: the design level first, then the ROC's.
+    pub levels: Vec<Level>,
 }
 
-/// A report as the CC holds it.
+/// Where a fused statistic came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The CC's centralized term from the node's samples (no direct-path residual).
+    Central,
+    /// The node's local statistic (a statistic or a bit report).
+    Local,
+}
+
+/// One report as the CC fused it: what the frame's importance weight needs.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Held {
-    /// A soft term: the CC's own centralized term from samples, or a node's statistic.
-    Soft(f64),
-    /// A one-bit decision.
-    Bit(bool),
+pub struct Fused {
+    /// The reporting node.
+    pub node: NodeId,
+    /// Which statistic it carries.
+    pub source: Source,
+    /// The statistic (for a bit report, the node's shadow statistic).
+    pub statistic: f64,
+    /// Whether the CC used it as a bit (thresholded at each level's tau)
+    /// rather than a soft term.
+    pub as_bit: bool,
 }
 
 #[derive(Debug)]
 struct CcFrame {
-    /// `X conj(u)`: what the direct path contributes per unit `G_r`.
-    xu: CVec,
-    u: CVec,
-    reports: Vec<(NodeId, Held)>,
+    symbols: FrameSymbols,
+    reports: Vec<Fused>,
     samples: usize,
 }
 
@@ -71,20 +94,25 @@ pub struct CcDecision {
     pub frame: u64,
     /// When the CC decided.
     pub at: SimTime,
-    /// Whether it declared a target.
+    /// Whether it declared a target (at the design level).
     pub declared: bool,
-    /// The fused statistic (GLRT) or the count of positive bits (voting).
+    /// The fused statistic (GLRT) or the count of positive bits (voting), at
+    /// the design level.
     pub statistic: f64,
     /// What the statistic was compared with.
     pub threshold: f64,
+    /// The decision at every level, design level first.
+    pub declared_at: Vec<bool>,
     /// Reports that were sample batches.
     pub samples: usize,
-    /// Reports that were soft (samples or statistics).
+    /// Reports fused as soft terms.
     pub soft: usize,
-    /// Reports that were bits.
+    /// Reports fused as bits.
     pub bits: usize,
     /// Expected reports that had not arrived.
     pub missing: usize,
+    /// The reports it fused.
+    pub fused: Vec<Fused>,
 }
 
 /// What happened when a report reached the CC.
@@ -104,30 +132,39 @@ pub struct Cc {
     ctx: Arc<DropCtx>,
     cfg: CcConfig,
     open: BTreeMap<u64, CcFrame>,
-    /// Mixed-GLRT thresholds by (soft, bits) mix, solved once each.
-    thresholds: HashMap<(usize, usize), f64>,
+    /// Mixed-GLRT thresholds by (level, soft, bits), solved once each.
+    thresholds: HashMap<(usize, usize, usize), f64>,
+    /// Vote counts by (level, voters).
+    kappas: HashMap<(usize, usize), usize>,
+    /// `G_r^H b_r` per node (RAPs), so that the direct path's part of the
+    /// centralized term, `b^H G_r X conj(u)`, is one dot product.
+    gb: Vec<Option<crate::linalg::CVec>>,
 }
 
 impl Cc {
     /// The CC `cfg` describes, in drop `ctx`.
     pub fn new(ctx: Arc<DropCtx>, cfg: CcConfig) -> Self {
+        assert!(!cfg.levels.is_empty(), "the CC needs a design level");
+        let scene = &ctx.scene;
+        let gb = (0..scene.nodes())
+            .map(|r| (r > 0).then(|| scene.g[r - 1].adjoint() * &scene.b[r]))
+            .collect();
         Cc {
+            gb,
             ctx,
             cfg,
             open: BTreeMap::new(),
             thresholds: HashMap::new(),
+            kappas: HashMap::new(),
         }
     }
 
-    /// Frame `frame` starts: the CC knows its X (it selected the symbols) and
-    /// the target waveform u.
-    pub fn on_frame(&mut self, frame: u64, x: &CMat, u: CVec) {
-        let xu = x * u.conjugate();
+    /// Frame `frame` starts: the CC knows its symbols (it chose them).
+    pub fn on_frame(&mut self, frame: u64, symbols: FrameSymbols) {
         self.open.insert(
             frame,
             CcFrame {
-                xu,
-                u,
+                symbols,
                 reports: Vec::new(),
                 samples: 0,
             },
@@ -140,30 +177,26 @@ impl Cc {
             return CcInput::Late;
         };
         let Some(node) = msg.from.node() else {
-            // Reports come from nodes only; the CC never reports to itself.
             debug_assert!(false, "a report from the CC");
             return CcInput::Late;
         };
-        let held = match msg.payload {
+        let vote = matches!(self.cfg.fusion, CcFusion::Vote(_));
+        let (source, statistic, bit) = match msg.payload {
             Report::Samples(batch) => {
-                let z = batch.to_matrix();
-                let r = node.index();
-                let scene = &self.ctx.scene;
-                let direct = node.is_rap().then(|| (&scene.g[r - 1], &f.xu));
-                let noise = self.ctx.noise_w() + batch.quantization_var();
                 f.samples += 1;
-                Held::Soft(glrt_term(
-                    &scene.b[r],
-                    &matched(&z, &f.u),
-                    direct,
-                    f.u.norm_squared(),
-                    noise,
-                ))
+                let gb = self.gb[node.index()].as_ref();
+                let t = central_term(&self.ctx, node, gb, &batch, &f.symbols);
+                (Source::Central, t, false)
             }
-            Report::Statistic(t) => Held::Soft(t),
-            Report::Decision(b) => Held::Bit(b),
+            Report::Statistic(t) => (Source::Local, t, false),
+            Report::Decision { statistic, .. } => (Source::Local, statistic, true),
         };
-        f.reports.push((node, held));
+        f.reports.push(Fused {
+            node,
+            source,
+            statistic,
+            as_bit: bit || vote,
+        });
         if f.reports.len() == self.cfg.expected.len() {
             CcInput::Decided(self.decide(now, msg.frame).expect("frame is open"))
         } else {
@@ -176,47 +209,88 @@ impl Cc {
         self.decide(now, frame)
     }
 
-    fn decide(&mut self, now: SimTime, frame: u64) -> Option<CcDecision> {
-        let f = self.open.remove(&frame)?;
-        let mut soft = Vec::new();
-        let mut bits = Vec::new();
-        for &(_, r) in &f.reports {
-            match r {
-                Held::Soft(t) => soft.push(t),
-                Held::Bit(b) => bits.push(b),
-            }
-        }
-        let d = &self.cfg.design;
-        let (statistic, threshold, declared) = match self.cfg.fusion {
+    /// (decision, statistic, threshold) at level `l`.
+    fn at_level(&mut self, l: usize, reports: &[Fused]) -> (bool, f64, f64) {
+        let level = self.cfg.levels[l];
+        let d = &level.design;
+        let fired = reports
+            .iter()
+            .filter(|r| r.as_bit && r.statistic > d.tau)
+            .count();
+        let bits = reports.iter().filter(|r| r.as_bit).count();
+        let soft: Vec<f64> = reports
+            .iter()
+            .filter(|r| !r.as_bit)
+            .map(|r| r.statistic)
+            .collect();
+        match self.cfg.fusion {
             CcFusion::Glrt => {
-                let key = (soft.len(), bits.len());
-                let (q, pfa) = (d.q, self.cfg.pfa);
+                let key = (l, soft.len(), bits);
                 let th = *self
                     .thresholds
                     .entry(key)
-                    .or_insert_with(|| mixed_threshold(key.0, key.1, q, pfa));
-                let fired = bits.iter().filter(|&&b| b).count() as f64;
-                let stat = soft.iter().sum::<f64>() + d.tau * fired;
-                (stat, th, stat > th)
+                    .or_insert_with(|| mixed_threshold(key.1, key.2, d.q, level.pfa));
+                let stat = soft.iter().sum::<f64>() + d.tau * fired as f64;
+                (stat > th, stat, th)
             }
             CcFusion::Vote(_) => {
-                let ones = soft.iter().filter(|&&t| t > d.tau).count()
-                    + bits.iter().filter(|&&b| b).count();
-                let n = soft.len() + bits.len();
-                let kappa = d.kappa(n);
-                (ones as f64, kappa as f64, n > 0 && ones >= kappa)
+                let kappa = *self
+                    .kappas
+                    .entry((l, bits))
+                    .or_insert_with(|| d.kappa(bits));
+                (bits > 0 && fired >= kappa, fired as f64, kappa as f64)
             }
-        };
+        }
+    }
+
+    fn decide(&mut self, now: SimTime, frame: u64) -> Option<CcDecision> {
+        let f = self.open.remove(&frame)?;
+        let mut declared_at = Vec::with_capacity(self.cfg.levels.len());
+        let (declared, statistic, threshold) = self.at_level(0, &f.reports);
+        declared_at.push(declared);
+        for l in 1..self.cfg.levels.len() {
+            declared_at.push(self.at_level(l, &f.reports).0);
+        }
+        let bits = f.reports.iter().filter(|r| r.as_bit).count();
         Some(CcDecision {
             frame,
             at: now,
             declared,
             statistic,
             threshold,
+            declared_at,
             samples: f.samples,
-            soft: soft.len(),
-            bits: bits.len(),
+            soft: f.reports.len() - bits,
+            bits,
             missing: self.cfg.expected.len() - f.reports.len(),
+            fused: f.reports,
         })
     }
+}
+
+/// Node r's term of eq. (25) from its samples, as `detect::glrt_term`: the CC
+/// removes the direct path with the known X and G (Sec. III-A), as
+/// `(G_r^H b_r)^H X conj(u)`, and adds the batch's quantization variance to
+/// the noise.
+fn central_term(
+    ctx: &DropCtx,
+    node: NodeId,
+    gb: Option<&crate::linalg::CVec>,
+    batch: &Batch,
+    sym: &FrameSymbols,
+) -> f64 {
+    let b = &ctx.scene.b[node.index()];
+    let (y_b, quantization) = match batch {
+        Batch::Full(batch) => {
+            let u = sym.u.as_ref().expect("sample-level symbols carry u");
+            let y = matched(&batch.to_matrix(), u);
+            (dotc(b.as_slice(), y.as_slice()), batch.quantization_var())
+        }
+        &Batch::Projected { y_b, .. } => (y_b, 0.0),
+    };
+    let direct = gb.map_or(Default::default(), |gb| {
+        dotc(gb.as_slice(), sym.xu.as_slice())
+    });
+    let noise = ctx.noise_w() + quantization;
+    (y_b - direct).norm_sqr() / (noise * b.norm_squared() * sym.u_norm2)
 }

@@ -1,9 +1,10 @@
 //! What every actor of one drop shares: the drop's identity, its seed, the
-//! radio scene, the precoder and the public symbol book.
+//! radio scene, the precoder and the nodes' local detectors.
 
+use crate::detect::LocalDetector;
 use crate::linalg::CMat;
 use crate::params::Params;
-use crate::radio::{Scene, SymbolBook};
+use crate::radio::Scene;
 use crate::rng::{ChaCha8Rng, stream};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -36,9 +37,19 @@ impl fmt::Display for DropId {
 
 /// The random stream `tag` of drop `id` under `seed`, further named by `path`:
 /// the one place that turns a drop's identity into stream paths.
-pub fn drop_stream(seed: u64, id: DropId, tag: u64, path: &[u64]) -> ChaCha8Rng {
-    let mut full = Vec::with_capacity(path.len() + 2);
-    full.extend([tag, id.drop]);
+///
+/// Streams are `[tag, point, variant, drop, path..]`, so every sweep point and
+/// variant draws fresh drops and frames. With `common` (common random
+/// numbers) they are `[tag, drop, path..]`: every point and variant then sees
+/// the same geometry, symbols and noise, and differences between curves are
+/// free of sampling noise between independent draws.
+pub fn drop_stream(seed: u64, id: DropId, common: bool, tag: u64, path: &[u64]) -> ChaCha8Rng {
+    let mut full = Vec::with_capacity(path.len() + 4);
+    full.push(tag);
+    if !common {
+        full.extend([u64::from(id.point), u64::from(id.variant)]);
+    }
+    full.push(id.drop);
     full.extend_from_slice(path);
     stream(seed, &full)
 }
@@ -51,14 +62,16 @@ pub struct DropCtx {
     pub id: DropId,
     /// The run's seed.
     pub seed: u64,
+    /// Common random numbers across points and variants ([`drop_stream`]).
+    pub common: bool,
     /// The radio system.
     pub params: Arc<Params>,
     /// Positions, channels, steering vectors, beams.
     pub scene: Scene,
     /// The precoder `W` of eq. (1) after power allocation.
     pub w: CMat,
-    /// The public symbol book.
-    pub symbols: Arc<SymbolBook>,
+    /// Each node's local detector (index 0 is the BS), built once per drop.
+    pub detectors: Vec<LocalDetector>,
 }
 
 impl DropCtx {
@@ -66,12 +79,17 @@ impl DropCtx {
     /// example `[frame, node]`). Streams depend on the seed, the drop and the
     /// path only, so an actor draws the same numbers whatever runs beside it.
     pub fn stream(&self, tag: u64, path: &[u64]) -> ChaCha8Rng {
-        drop_stream(self.seed, self.id, tag, path)
+        drop_stream(self.seed, self.id, self.common, tag, path)
     }
 
     /// `sigma_s^2`, the sensing noise power.
     pub fn noise_w(&self) -> f64 {
         self.params.noise.sensing_w
+    }
+
+    /// The detector of `node`.
+    pub fn detector(&self, node: super::NodeId) -> &LocalDetector {
+        &self.detectors[node.index()]
     }
 
     /// L, the symbols per frame.

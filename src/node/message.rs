@@ -1,177 +1,16 @@
-//! Messages between the actors, serialized with bincode 2: their encoded length is
-//! what a link carries, so an 8-bit batch really is smaller than an f64 one.
+//! Messages between the actors. Their size on the wire is the length of
+//! their bincode 2 encoding plus the link's header, computed by formula
+//! (`wire_len`) and tested against the real encoding, so an 8-bit batch
+//! really is smaller than an f64 one, and a statistic-level stand-in costs
+//! what the message it stands for would.
 
 use super::Sender;
-use crate::linalg::{C64, CMat};
+use super::samples::{SampleBatch, SampleFormat};
+use super::symbols::SymbolBlock;
+use super::wire::varint_len;
+use crate::linalg::C64;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-
-/// Number format of the samples in a [`SampleBatch`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SampleFormat {
-    /// 64-bit floats: exact.
-    F64,
-    /// 32-bit floats.
-    F32,
-    /// 16-bit integers with one scale per batch.
-    I16,
-    /// 8-bit integers with one scale per batch.
-    I8,
-}
-
-/// The samples themselves, interleaved `re, im` in column-major order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum SampleData {
-    /// Exact.
-    F64(Vec<f64>),
-    /// Rounded to f32.
-    F32(Vec<f32>),
-    /// `value = scale * q`, q in [-32767, 32767].
-    I16 {
-        /// Step size.
-        scale: f64,
-        /// Quantized values, encoded as raw little-endian bytes (2 per value;
-        /// bincode's varint would spend 3 on most of them).
-        #[serde(with = "i16_bytes")]
-        data: Vec<i16>,
-    },
-    /// `value = scale * q`, q in [-127, 127].
-    I8 {
-        /// Step size.
-        scale: f64,
-        /// Quantized values.
-        data: Vec<i8>,
-    },
-}
-
-/// A node's received samples for one frame (N_r x L complex).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SampleBatch {
-    /// N_r.
-    pub rows: u32,
-    /// L.
-    pub cols: u32,
-    /// The samples.
-    pub data: SampleData,
-}
-
-/// Mid-tread quantizer of `v` with `qmax` levels each side: `(step, q)` with
-/// `step = max|v| / qmax` (zero for an all-zero input, so every `q` is zero).
-fn quantize_ints(v: &[f64], qmax: f64) -> (f64, Vec<f64>) {
-    let m = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-    let step = m / qmax;
-    let inv = if step > 0.0 { 1.0 / step } else { 0.0 };
-    let q = v
-        .iter()
-        .map(|x| (x * inv).round().clamp(-qmax, qmax))
-        .collect();
-    (step, q)
-}
-
-impl SampleBatch {
-    /// Encodes `z` in `format`. Integer formats use the step
-    /// `max |re|, |im| / qmax` (mid-tread rounding, no clipping).
-    ///
-    /// Samples are interleaved `re, im` in column-major order. `qmax` is 32767
-    /// for [`SampleFormat::I16`] and 127 for [`SampleFormat::I8`]; each value
-    /// becomes `round(v / step)`, so the error per real value is at most
-    /// `step / 2`. An all-zero batch gets step 0 (and quantization variance 0).
-    /// The samples must be finite.
-    pub fn quantize(z: &CMat, format: SampleFormat) -> Self {
-        let flat: Vec<f64> = z.iter().flat_map(|c| [c.re, c.im]).collect();
-        let data = match format {
-            SampleFormat::F64 => SampleData::F64(flat),
-            SampleFormat::F32 => SampleData::F32(flat.iter().map(|&x| x as f32).collect()),
-            SampleFormat::I16 => {
-                let (scale, q) = quantize_ints(&flat, f64::from(i16::MAX));
-                let data = q.into_iter().map(|x| x as i16).collect();
-                SampleData::I16 { scale, data }
-            }
-            SampleFormat::I8 => {
-                let (scale, q) = quantize_ints(&flat, f64::from(i8::MAX));
-                let data = q.into_iter().map(|x| x as i8).collect();
-                SampleData::I8 { scale, data }
-            }
-        };
-        SampleBatch {
-            rows: u32::try_from(z.nrows()).expect("rows fit in u32"),
-            cols: u32::try_from(z.ncols()).expect("cols fit in u32"),
-            data,
-        }
-    }
-
-    /// The format the samples are in.
-    pub fn format(&self) -> SampleFormat {
-        match self.data {
-            SampleData::F64(_) => SampleFormat::F64,
-            SampleData::F32(_) => SampleFormat::F32,
-            SampleData::I16 { .. } => SampleFormat::I16,
-            SampleData::I8 { .. } => SampleFormat::I8,
-        }
-    }
-
-    /// The samples as the receiver reconstructs them.
-    ///
-    /// # Panics
-    /// If the data length is not `2 rows cols`.
-    pub fn to_matrix(&self) -> CMat {
-        let flat: Vec<f64> = match &self.data {
-            SampleData::F64(v) => v.clone(),
-            SampleData::F32(v) => v.iter().map(|&x| f64::from(x)).collect(),
-            SampleData::I16 { scale, data } => data.iter().map(|&q| scale * f64::from(q)).collect(),
-            SampleData::I8 { scale, data } => data.iter().map(|&q| scale * f64::from(q)).collect(),
-        };
-        let (rows, cols) = (self.rows as usize, self.cols as usize);
-        assert_eq!(flat.len(), 2 * rows * cols, "sample batch length");
-        let it = flat.chunks_exact(2).map(|p| C64::new(p[0], p[1]));
-        CMat::from_iterator(rows, cols, it)
-    }
-
-    /// Variance the format adds per complex sample: `step^2 / 6` for the integer
-    /// formats (uniform error on re and im), zero for floats.
-    pub fn quantization_var(&self) -> f64 {
-        match &self.data {
-            SampleData::F64(_) | SampleData::F32(_) => 0.0,
-            SampleData::I16 { scale, .. } | SampleData::I8 { scale, .. } => scale * scale / 6.0,
-        }
-    }
-}
-
-/// Serde for `Vec<i16>` as a byte string of little-endian pairs.
-mod i16_bytes {
-    use serde::de::{Error, Visitor};
-    use serde::{Deserializer, Serializer};
-    use std::fmt;
-
-    pub fn serialize<S: Serializer>(v: &[i16], s: S) -> Result<S::Ok, S::Error> {
-        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-        s.serialize_bytes(&bytes)
-    }
-
-    struct BytesVisitor;
-
-    impl Visitor<'_> for BytesVisitor {
-        type Value = Vec<i16>;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an even number of bytes")
-        }
-
-        fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<Vec<i16>, E> {
-            if !b.len().is_multiple_of(2) {
-                return Err(E::invalid_length(b.len(), &self));
-            }
-            Ok(b.chunks_exact(2)
-                .map(|p| i16::from_le_bytes([p[0], p[1]]))
-                .collect())
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i16>, D::Error> {
-        d.deserialize_bytes(BytesVisitor)
-    }
-}
 
 /// The kind of a message, for traces and counters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -205,15 +44,57 @@ impl std::fmt::Display for MessageKind {
     }
 }
 
+/// A node's samples of one frame, as sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Batch {
+    /// The samples themselves (sample level).
+    Full(SampleBatch),
+    /// Statistic level: `b_r^H Z_r conj(u)`, all the CC's GLRT uses of the
+    /// batch, standing in for `rows x cols` samples in `format` (whose size
+    /// it has on the wire). It has no encoding of its own.
+    #[serde(skip)]
+    Projected {
+        /// `b_r^H Z_r conj(u)`.
+        y_b: C64,
+        /// N_r.
+        rows: u32,
+        /// L.
+        cols: u32,
+        /// The declared format (f64 or f32: integer formats are refused at
+        /// statistic level).
+        format: SampleFormat,
+    },
+}
+
+impl Batch {
+    /// Bytes of its encoding (for a stand-in: of the batch it stands for).
+    pub fn wire_len(&self) -> u64 {
+        1 + match self {
+            Batch::Full(b) => b.wire_len(),
+            Batch::Projected {
+                rows, cols, format, ..
+            } => format.batch_wire_len(*rows as usize, *cols as usize),
+        }
+    }
+}
+
 /// What a sensing node sends the CC about one frame.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Report {
     /// Received samples, for the CC's centralized GLRT.
-    Samples(SampleBatch),
+    Samples(Batch),
     /// A node's local soft statistic (Exp(1) under H0).
     Statistic(f64),
     /// A node's local decision.
-    Decision(bool),
+    Decision {
+        /// `T_r > tau`.
+        bit: bool,
+        /// The statistic behind the bit. Not on the wire (it is not
+        /// serialized): the CC uses it only for the ROC's other threshold
+        /// levels, as an analyst's shadow of what the node would have sent.
+        #[serde(skip)]
+        statistic: f64,
+    },
 }
 
 impl Report {
@@ -222,7 +103,16 @@ impl Report {
         match self {
             Report::Samples(_) => MessageKind::Samples,
             Report::Statistic(_) => MessageKind::Statistic,
-            Report::Decision(_) => MessageKind::Decision,
+            Report::Decision { .. } => MessageKind::Decision,
+        }
+    }
+
+    /// Bytes of its encoding: variant index, then the contents.
+    pub fn wire_len(&self) -> u64 {
+        match self {
+            Report::Samples(b) => 1 + b.wire_len(),
+            Report::Statistic(_) => 1 + 8,
+            Report::Decision { .. } => 1 + 1,
         }
     }
 }
@@ -230,8 +120,9 @@ impl Report {
 /// What the CC sends a RAP about one frame.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Downlink {
-    /// Symbol indices into the public symbol book (Sec. IV).
-    Symbols(Vec<u16>),
+    /// The frame's symbols, so that the RAP can compute its local statistic
+    /// (Sec. IV).
+    Symbols(SymbolBlock),
 }
 
 impl Downlink {
@@ -240,6 +131,31 @@ impl Downlink {
         match self {
             Downlink::Symbols(_) => MessageKind::Symbols,
         }
+    }
+
+    /// Bytes of its encoding.
+    pub fn wire_len(&self) -> u64 {
+        match self {
+            Downlink::Symbols(b) => 1 + b.wire_len(),
+        }
+    }
+}
+
+/// A payload whose encoded size is known without encoding it.
+pub trait WireLen {
+    /// Bytes of the payload's encoding.
+    fn wire_len(&self) -> u64;
+}
+
+impl WireLen for Report {
+    fn wire_len(&self) -> u64 {
+        Report::wire_len(self)
+    }
+}
+
+impl WireLen for Downlink {
+    fn wire_len(&self) -> u64 {
+        Downlink::wire_len(self)
     }
 }
 
@@ -256,20 +172,22 @@ pub struct Message<P> {
     pub payload: P,
 }
 
-impl<P: Serialize + DeserializeOwned> Message<P> {
-    /// Length of the bincode 2 (standard config) encoding in bytes, computed
-    /// without allocating.
-    pub fn encoded_len(&self) -> u64 {
-        let mut w = bincode::enc::write::SizeWriter::default();
-        bincode::serde::encode_into_writer(self, &mut w, bincode::config::standard())
-            .expect("a message always encodes");
-        w.bytes_written as u64
+impl<P: WireLen> Message<P> {
+    /// Bytes of the message's bincode 2 (standard config) encoding: the frame
+    /// and sender varints, then the payload. What a link carries, before its
+    /// header.
+    pub fn wire_len(&self) -> u64 {
+        varint_len(self.frame)
+            + varint_len(u64::from(u32::from(self.from)))
+            + self.payload.wire_len()
     }
+}
 
-    /// The bincode 2 (standard config) encoding.
-    pub fn encode(&self) -> Vec<u8> {
-        bincode::serde::encode_to_vec(self, bincode::config::standard())
-            .expect("a message always encodes")
+impl<P: Serialize + DeserializeOwned> Message<P> {
+    /// The bincode 2 (standard config) encoding; statistic-level stand-ins
+    /// have none (an error).
+    pub fn encode(&self) -> Result<Vec<u8>, String> {
+        bincode::serde::encode_to_vec(self, bincode::config::standard()).map_err(|e| e.to_string())
     }
 
     /// Decodes what [`Message::encode`] produced; trailing bytes are an error.
@@ -290,8 +208,8 @@ impl<P: Serialize + DeserializeOwned> Message<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::linalg::cn_matrix;
-    use crate::node::NodeId;
+    use crate::linalg::{CMat, cn_matrix};
+    use crate::node::{NodeId, SymbolFormat};
     use crate::rng::{STREAM_TEST, stream};
 
     const FORMATS: [SampleFormat; 4] = [
@@ -309,21 +227,28 @@ mod tests {
         let z = batch(4, 5);
         let mut payloads: Vec<Report> = FORMATS
             .iter()
-            .map(|&f| Report::Samples(SampleBatch::quantize(&z, f)))
+            .map(|&f| Report::Samples(Batch::Full(SampleBatch::quantize(&z, f))))
             .collect();
-        payloads.push(Report::Samples(SampleBatch::quantize(
+        payloads.push(Report::Samples(Batch::Full(SampleBatch::quantize(
             &CMat::zeros(2, 3),
             SampleFormat::I8,
-        )));
+        ))));
         payloads.extend([
             Report::Statistic(3.25),
-            Report::Decision(true),
-            Report::Decision(false),
+            Report::Decision {
+                bit: true,
+                statistic: 0.0,
+            },
+            Report::Decision {
+                bit: false,
+                statistic: 0.0,
+            },
         ]);
         let nodes = [0, 7, 300];
+        let frames = [0u64, 250, 251, 70_000, 5_000_000_000];
         let it = payloads.into_iter().enumerate();
         it.map(|(i, payload)| Message {
-            frame: 1000 * i as u64,
+            frame: frames[i % frames.len()],
             from: Sender::Node(NodeId(nodes[i % 3])),
             payload,
         })
@@ -331,43 +256,72 @@ mod tests {
     }
 
     #[test]
-    fn encoded_len_matches_and_round_trips() {
+    fn wire_len_is_the_encoded_length_and_messages_round_trip() {
         for m in reports() {
-            let bytes = m.encode();
-            assert_eq!(m.encoded_len(), bytes.len() as u64, "{}", m.payload.kind());
+            let bytes = m.encode().unwrap();
+            assert_eq!(m.wire_len(), bytes.len() as u64, "{}", m.payload.kind());
             assert_eq!(Message::decode(&bytes).unwrap(), m);
         }
-        for ix in [vec![0, 1, 300, u16::MAX], Vec::new()] {
+        let s = batch(9, 30);
+        for format in [SymbolFormat::F64, SymbolFormat::F32] {
             let m = Message {
                 frame: 77,
                 from: Sender::Cc,
-                payload: Downlink::Symbols(ix),
+                payload: Downlink::Symbols(SymbolBlock::encode(&s, format)),
             };
-            let bytes = m.encode();
-            assert_eq!(m.encoded_len(), bytes.len() as u64);
+            let bytes = m.encode().unwrap();
+            assert_eq!(m.wire_len(), bytes.len() as u64);
             assert_eq!(Message::decode(&bytes).unwrap(), m);
         }
     }
 
     #[test]
-    fn decode_rejects_garbage() {
-        let mut bytes = reports()[2].encode();
-        bytes.push(0);
-        assert!(Message::<Report>::decode(&bytes).is_err());
-        assert!(Message::<Report>::decode(&bytes[..bytes.len() / 2]).is_err());
+    fn stand_ins_cost_what_they_stand_for() {
+        let z = batch(20, 30);
+        for f in [SampleFormat::F64, SampleFormat::F32] {
+            let full = Message {
+                frame: 300,
+                from: Sender::Node(NodeId(4)),
+                payload: Report::Samples(Batch::Full(SampleBatch::quantize(&z, f))),
+            };
+            let stand = Message {
+                payload: Report::Samples(Batch::Projected {
+                    y_b: C64::new(1.0, 2.0),
+                    rows: 20,
+                    cols: 30,
+                    format: f,
+                }),
+                ..full.clone()
+            };
+            assert_eq!(stand.wire_len(), full.wire_len());
+            assert!(stand.encode().is_err(), "a stand-in has no encoding");
+        }
+        let s = batch(9, 30);
+        let w = batch(16, 9);
+        let a = crate::linalg::CVec::from_element(16, C64::new(1.0, 0.0));
+        for format in [SymbolFormat::F64, SymbolFormat::F32] {
+            let real = SymbolBlock::encode(&s, format);
+            let summary = SymbolBlock::Summary {
+                known: Box::new(real.decode(&w, &a)),
+                beams: 9,
+                cols: 30,
+                format,
+            };
+            assert_eq!(summary.wire_len(), real.wire_len());
+        }
     }
 
     #[test]
-    fn encoded_sizes_follow_the_format() {
+    fn sizes_follow_the_format() {
         let z = batch(20, 30);
         let len = |f| {
-            let payload = Report::Samples(SampleBatch::quantize(&z, f));
+            let payload = Report::Samples(Batch::Full(SampleBatch::quantize(&z, f)));
             Message {
                 frame: 12345,
                 from: Sender::Node(NodeId(3)),
                 payload,
             }
-            .encoded_len()
+            .wire_len()
         };
         let sizes = FORMATS.map(len);
         for (size, bytes_per_value) in sizes.into_iter().zip([8, 4, 2, 1]) {
@@ -377,33 +331,19 @@ mod tests {
         let decision = Message {
             frame: 12345,
             from: Sender::Node(NodeId(3)),
-            payload: Report::Decision(true),
+            payload: Report::Decision {
+                bit: true,
+                statistic: 9.0,
+            },
         };
-        assert!(decision.encoded_len() <= 12, "{}", decision.encoded_len());
+        assert!(decision.wire_len() <= 12, "{}", decision.wire_len());
     }
 
     #[test]
-    fn quantization_error_is_within_half_a_step() {
-        let z = batch(20, 30);
-        for f in FORMATS {
-            let b = SampleBatch::quantize(&z, f);
-            assert_eq!(b.format(), f);
-            let back = b.to_matrix();
-            assert_eq!(back.shape(), z.shape());
-            let err = (&back - &z).iter().fold(0.0f64, |m, e| m.max(e.norm()));
-            let (bound, var) = match &b.data {
-                SampleData::F64(_) => (0.0, 0.0),
-                SampleData::F32(_) => (1e-6 * z.iter().fold(0.0f64, |m, c| m.max(c.norm())), 0.0),
-                SampleData::I16 { scale, .. } | SampleData::I8 { scale, .. } => (
-                    scale / 2.0 * 2f64.sqrt() * (1.0 + 1e-12),
-                    scale * scale / 6.0,
-                ),
-            };
-            assert!(err <= bound, "{f:?}: {err} > {bound}");
-            assert_eq!(b.quantization_var(), var);
-        }
-        let zero = SampleBatch::quantize(&CMat::zeros(3, 2), SampleFormat::I16);
-        assert_eq!(zero.to_matrix(), CMat::zeros(3, 2));
-        assert_eq!(zero.quantization_var(), 0.0);
+    fn decode_rejects_garbage() {
+        let mut bytes = reports()[2].encode().unwrap();
+        bytes.push(0);
+        assert!(Message::<Report>::decode(&bytes).is_err());
+        assert!(Message::<Report>::decode(&bytes[..bytes.len() / 2]).is_err());
     }
 }

@@ -1,11 +1,10 @@
-//! A sensing receiver: adds its noise, computes its local statistic when it
-//! knows the symbols, and reports according to its policy.
+//! A sensing receiver: observes a frame, computes its local statistic once it
+//! knows the frame's symbols, and reports according to its policy.
 
-use super::{DropCtx, Message, NodeId, Report, ReportPolicy, SampleBatch, SampleFormat, Sender};
-use crate::detect::{LocalDetector, LocalFilter};
-use crate::linalg::{CMat, mul};
-use crate::radio::target_waveform;
-use crate::rng::STREAM_SYMBOLS;
+use super::{
+    Batch, DropCtx, FrameSymbols, Message, NodeId, Observation, Report, ReportPolicy, SampleBatch,
+    SampleFormat, Sender,
+};
 use crate::sim::SimTime;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,13 +18,8 @@ pub struct ReceiverConfig {
     pub policy: ReportPolicy,
     /// Number format of its sample batches.
     pub format: SampleFormat,
-    /// How a RAP suppresses the direct path (the BS has none).
-    pub filter: LocalFilter,
     /// Local threshold `-ln q` of its one-bit decision.
     pub tau: f64,
-    /// Whether the symbols come over the downlink; otherwise the node selects
-    /// them itself from the public book, as the BS does.
-    pub via_downlink: bool,
 }
 
 /// Node r's receiver state for one drop.
@@ -33,27 +27,19 @@ pub struct ReceiverConfig {
 pub struct Receiver {
     ctx: Arc<DropCtx>,
     cfg: ReceiverConfig,
-    det: LocalDetector,
     /// Observations waiting for their frame's symbols.
-    waiting: BTreeMap<u64, (CMat, SimTime)>,
+    waiting: BTreeMap<u64, (Observation, SimTime)>,
     /// Symbols that arrived before the observation.
-    early: BTreeMap<u64, Vec<u16>>,
+    early: BTreeMap<u64, FrameSymbols>,
 }
 
 impl Receiver {
-    /// The receiver `cfg` describes, in drop `ctx`.
+    /// The receiver `cfg` describes, in drop `ctx` (its detector is
+    /// `ctx.detectors[node]`).
     pub fn new(ctx: Arc<DropCtx>, cfg: ReceiverConfig) -> Self {
-        let det = LocalDetector::new(
-            &ctx.scene,
-            cfg.node.index(),
-            &ctx.w,
-            ctx.noise_w(),
-            cfg.filter,
-        );
         Receiver {
             ctx,
             cfg,
-            det,
             waiting: BTreeMap::new(),
             early: BTreeMap::new(),
         }
@@ -72,83 +58,102 @@ impl Receiver {
         }
     }
 
-    /// Frame `frame`'s observation `z` (noise included) is complete;
-    /// `deadline` is the CC's deadline for it and `eta(bytes)` the arrival time
-    /// the uplink would give a message of that many bytes.
+    /// The samples report of an observation.
+    fn samples(&self, frame: u64, obs: &Observation) -> Message<Report> {
+        let format = self.cfg.format;
+        let batch = match obs {
+            Observation::Samples(z) => Batch::Full(SampleBatch::quantize(z, format)),
+            &Observation::Projected {
+                y_b, rows, cols, ..
+            } => Batch::Projected {
+                y_b,
+                rows,
+                cols,
+                format,
+            },
+        };
+        self.message(frame, Report::Samples(batch))
+    }
+
+    /// Frame `frame`'s observation is complete. `known` is the frame's
+    /// symbols if the node knows them now (the BS, or a RAP told by magic);
+    /// a RAP that learns them over the downlink gets `None` and waits.
+    /// `deadline` is the CC's deadline and `eta(bytes)` the arrival time the
+    /// uplink quotes for a message of that many bytes.
     pub fn on_observe(
         &mut self,
         frame: u64,
-        z: CMat,
+        obs: Observation,
+        known: Option<FrameSymbols>,
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
     ) -> Vec<Message<Report>> {
-        let samples = |me: &Self| {
-            me.message(
-                frame,
-                Report::Samples(SampleBatch::quantize(&z, me.cfg.format)),
-            )
-        };
         match self.cfg.policy {
-            ReportPolicy::Samples => return vec![samples(self)],
+            ReportPolicy::Samples => return vec![self.samples(frame, &obs)],
             ReportPolicy::Adaptive => {
-                let msg = samples(self);
-                if eta(msg.encoded_len()) <= deadline {
+                let msg = self.samples(frame, &obs);
+                if eta(msg.wire_len()) <= deadline {
                     return vec![msg];
                 }
             }
             ReportPolicy::Statistic | ReportPolicy::Decision => {}
         }
-        let indices = if self.cfg.via_downlink {
-            match self.early.remove(&frame) {
-                Some(ix) => ix,
-                None => {
-                    self.waiting.insert(frame, (z, deadline));
-                    return Vec::new();
-                }
+        let symbols = match known.or_else(|| self.early.remove(&frame)) {
+            Some(s) => s,
+            None => {
+                self.waiting.insert(frame, (obs, deadline));
+                return Vec::new();
             }
-        } else {
-            let ctx = &self.ctx;
-            let count = ctx.w.ncols() * z.ncols();
-            ctx.symbols
-                .select(&mut ctx.stream(STREAM_SYMBOLS, &[frame]), count)
         };
-        vec![self.local_report(frame, &z, &indices, deadline, eta)]
+        vec![self.local_report(frame, &obs, &symbols, deadline, eta)]
     }
 
-    /// Frame `frame`'s symbol indices arrived over the downlink.
+    /// Frame `frame`'s symbols arrived over the downlink.
     pub fn on_symbols(
         &mut self,
         frame: u64,
-        indices: Vec<u16>,
+        symbols: FrameSymbols,
         eta: &mut dyn FnMut(u64) -> SimTime,
     ) -> Vec<Message<Report>> {
         match self.waiting.remove(&frame) {
-            Some((z, deadline)) => vec![self.local_report(frame, &z, &indices, deadline, eta)],
+            Some((obs, deadline)) => vec![self.local_report(frame, &obs, &symbols, deadline, eta)],
             None => {
-                self.early.insert(frame, indices);
+                self.early.insert(frame, symbols);
                 Vec::new()
             }
         }
     }
 
-    /// The local statistic (eq. 42) from the symbols, sent as a statistic or a bit.
+    /// The local statistic (eq. 42), sent as a statistic or a bit.
     fn local_report(
         &self,
         frame: u64,
-        z: &CMat,
-        indices: &[u16],
+        obs: &Observation,
+        sym: &FrameSymbols,
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
     ) -> Message<Report> {
-        let ctx = &self.ctx;
-        let x = mul(&ctx.w, &ctx.symbols.symbols(indices, ctx.w.ncols()));
-        let u = target_waveform(&ctx.scene.a, &x);
-        let t = self.det.statistic(z, &x, &u);
+        let det = self.ctx.detector(self.cfg.node);
+        let t = match obs {
+            Observation::Samples(z) => {
+                let u = sym.u.as_ref().expect("sample-level symbols carry u");
+                det.statistic(z, &sym.xu, u)
+            }
+            &Observation::Projected { y_q, .. } => {
+                det.statistic_projected(y_q, &sym.xu, sym.u_norm2)
+            }
+        };
         let stat = self.message(frame, Report::Statistic(t));
         match self.cfg.policy {
             ReportPolicy::Statistic => stat,
-            ReportPolicy::Adaptive if eta(stat.encoded_len()) <= deadline => stat,
-            _ => self.message(frame, Report::Decision(t > self.cfg.tau)),
+            ReportPolicy::Adaptive if eta(stat.wire_len()) <= deadline => stat,
+            _ => self.message(
+                frame,
+                Report::Decision {
+                    bit: t > self.cfg.tau,
+                    statistic: t,
+                },
+            ),
         }
     }
 }
