@@ -9,6 +9,12 @@ use crate::power::Policy;
 use crate::radio::TargetModel;
 use serde::{Deserialize, Serialize};
 
+mod key;
+mod validate;
+
+pub(crate) use key::Errors;
+pub use key::{ParamError, ParamKey};
+
 /// Array sizes and frame length (paper Sec. II-A).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemParams {
@@ -157,23 +163,32 @@ pub fn db_to_lin(db: f64) -> f64 {
     10f64.powf(db / 10.0)
 }
 
-/// A parameter outside its valid range, named by its key path.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{key} = {value}: {expected}")]
-pub struct ParamError {
-    /// Key path, e.g. `system.users`.
-    pub key: &'static str,
-    /// The offending value, printed.
-    pub value: String,
-    /// The valid range, in words.
-    pub expected: String,
-}
+/// Pmax of the paper's Sec. V (dBm).
+pub const PAPER_PMAX_DBM: f64 = 30.0;
+/// Gamma, the users' SINR target, of the paper's Sec. V (dB).
+pub const PAPER_SINR_DB: f64 = 15.0;
+/// sigma_rcs^2 of the paper's Sec. V (dB).
+pub const PAPER_RCS_DB: f64 = -16.0;
+/// sigma_c^2 (dBm): thermal noise over 10 MHz (model-notes).
+pub const PAPER_COMM_DBM: f64 = -104.0;
+/// sigma_s^2 of the paper calibration (dBm): far above the communication
+/// noise, as the paper's figures need (model-notes).
+pub const PAPER_SENSING_DBM: f64 = 40.0;
+/// Algorithm 1's power step (W), as in the paper; `paper()` allocates by LP
+/// and uses it only when the policy is `Policy::Algorithm1`.
+pub const PAPER_STEP_W: f64 = 0.01;
+/// Radar cross section of the physical (bistatic) calibration (m^2).
+pub const PHYSICAL_RCS_M2: f64 = 1.0;
+/// Carrier of the physical (bistatic) calibration (Hz).
+pub const PHYSICAL_CARRIER_HZ: f64 = 3.5e9;
 
 impl Params {
     /// The paper's Sec. V system with the "paper" sensing calibration:
-    /// M = 16, N0 = N1 = 20, K = 8, R = 10, L = 30, Pmax = 30 dBm, Gamma = 15 dB,
-    /// sigma_c^2 = -104 dBm (10 MHz thermal), sigma_s^2 = 40 dBm,
-    /// sigma_rcs^2 = -16 dB, Pfa = 1e-5, Swerling I, s0 on, P2 by LP.
+    /// M = 16, N0 = N1 = 20, K = 8, R = 10, L = 30, Pmax = [`PAPER_PMAX_DBM`],
+    /// Gamma = [`PAPER_SINR_DB`], sigma_c^2 = [`PAPER_COMM_DBM`],
+    /// sigma_s^2 = [`PAPER_SENSING_DBM`], sigma_rcs^2 = [`PAPER_RCS_DB`],
+    /// Pfa = 1e-5, Swerling I, s0 on, P2 by LP. Every default of the
+    /// radio system is written here (or in those constants) and nowhere else.
     pub fn paper() -> Self {
         Params {
             system: SystemParams {
@@ -195,14 +210,14 @@ impl Params {
                 array_axis_rad: 0.0,
             },
             power: PowerParams {
-                pmax_w: dbm_to_w(30.0),
-                sinr: db_to_lin(15.0),
+                pmax_w: dbm_to_w(PAPER_PMAX_DBM),
+                sinr: db_to_lin(PAPER_SINR_DB),
                 policy: Policy::Lp,
                 rzf_lambda: None,
             },
             sensing: SensingParams {
                 scale: SensingScale::Paper {
-                    rcs_var: db_to_lin(-16.0),
+                    rcs_var: db_to_lin(PAPER_RCS_DB),
                 },
                 target: TargetModel::Swerling1,
                 pfa: 1e-5,
@@ -210,8 +225,8 @@ impl Params {
                 local_filter: LocalFilter::Whitened,
             },
             noise: NoiseParams {
-                comm_w: dbm_to_w(-104.0),
-                sensing_w: dbm_to_w(40.0),
+                comm_w: dbm_to_w(PAPER_COMM_DBM),
+                sensing_w: dbm_to_w(PAPER_SENSING_DBM),
             },
         }
     }
@@ -235,193 +250,5 @@ impl Params {
         self.power
             .rzf_lambda
             .unwrap_or(self.system.users as f64 * self.noise.comm_w / self.power.pmax_w)
-    }
-
-    /// Checks every range; returns all violations, not just the first.
-    pub fn validate(&self) -> Result<(), Vec<ParamError>> {
-        let mut errs = Vec::new();
-        let mut need = |ok: bool, key: &'static str, value: String, expected: &str| {
-            if !ok {
-                errs.push(ParamError {
-                    key,
-                    value,
-                    expected: expected.to_string(),
-                });
-            }
-        };
-        let s = &self.system;
-        need(
-            s.tx_antennas >= 1,
-            "system.tx_antennas",
-            s.tx_antennas.to_string(),
-            "must be >= 1",
-        );
-        need(
-            s.bs_rx_antennas >= 1,
-            "system.bs_rx_antennas",
-            s.bs_rx_antennas.to_string(),
-            "must be >= 1",
-        );
-        need(
-            s.rap_antennas >= 1,
-            "system.rap_antennas",
-            s.rap_antennas.to_string(),
-            "must be >= 1",
-        );
-        need(
-            s.users >= 1 && s.users <= s.tx_antennas,
-            "system.users",
-            s.users.to_string(),
-            &format!("must be in 1..={} (K <= M, paper Sec. II-A)", s.tx_antennas),
-        );
-        need(
-            s.raps <= 1024,
-            "system.raps",
-            s.raps.to_string(),
-            "must be in 0..=1024",
-        );
-        need(
-            s.frame_symbols >= 1,
-            "system.frame_symbols",
-            s.frame_symbols.to_string(),
-            "must be >= 1",
-        );
-        need(
-            s.spacing > 0.0 && s.spacing.is_finite(),
-            "system.spacing",
-            s.spacing.to_string(),
-            "must be > 0 (wavelengths)",
-        );
-        let g = &self.geometry;
-        need(
-            g.region_m > 0.0 && g.region_m.is_finite(),
-            "geometry.region_m",
-            g.region_m.to_string(),
-            "must be > 0",
-        );
-        need(
-            g.min_distance_m >= 0.0 && g.min_distance_m < g.region_m / 2.0,
-            "geometry.min_distance_m",
-            g.min_distance_m.to_string(),
-            "must be in [0, region_m / 2)",
-        );
-        if let Some(r) = &g.raps {
-            need(
-                r.len() == s.raps,
-                "geometry.raps",
-                format!("{} positions", r.len()),
-                &format!("must list system.raps = {} positions", s.raps),
-            );
-        }
-        if let Some(u) = &g.users {
-            need(
-                u.len() == s.users,
-                "geometry.users",
-                format!("{} positions", u.len()),
-                &format!("must list system.users = {} positions", s.users),
-            );
-        }
-        let p = &self.power;
-        need(
-            p.pmax_w > 0.0 && p.pmax_w.is_finite(),
-            "power.pmax",
-            p.pmax_w.to_string(),
-            "must be > 0 W",
-        );
-        need(
-            p.sinr > 0.0 && p.sinr.is_finite(),
-            "power.sinr",
-            p.sinr.to_string(),
-            "must be > 0 (linear)",
-        );
-        if let Policy::Algorithm1 { step_w } = p.policy {
-            need(
-                step_w > 0.0 && step_w < p.pmax_w,
-                "power.step",
-                step_w.to_string(),
-                "must be in (0, pmax) W",
-            );
-        }
-        if let Some(l) = p.rzf_lambda {
-            need(
-                l >= 0.0 && l.is_finite(),
-                "power.rzf_lambda",
-                l.to_string(),
-                "must be >= 0",
-            );
-        }
-        let se = &self.sensing;
-        need(
-            se.pfa > 0.0 && se.pfa < 1.0,
-            "sensing.pfa",
-            se.pfa.to_string(),
-            "must be in (0, 1)",
-        );
-        match se.scale {
-            SensingScale::Paper { rcs_var } => need(
-                rcs_var >= 0.0 && rcs_var.is_finite(),
-                "sensing.rcs",
-                rcs_var.to_string(),
-                "must be >= 0 (linear)",
-            ),
-            SensingScale::Bistatic { rcs_m2, carrier_hz } => {
-                need(
-                    rcs_m2 >= 0.0 && rcs_m2.is_finite(),
-                    "sensing.rcs_m2",
-                    rcs_m2.to_string(),
-                    "must be >= 0 m^2",
-                );
-                need(
-                    carrier_hz > 0.0 && carrier_hz.is_finite(),
-                    "sensing.carrier_hz",
-                    carrier_hz.to_string(),
-                    "must be > 0 Hz",
-                );
-            }
-        }
-        if se.local_filter == LocalFilter::Projection {
-            need(
-                s.raps == 0 || s.rap_antennas > s.tx_antennas,
-                "sensing.local_filter",
-                "projection".into(),
-                "projection needs rap_antennas > tx_antennas (N1 > M) to leave a null space",
-            );
-        }
-        let n = &self.noise;
-        need(
-            n.comm_w > 0.0 && n.comm_w.is_finite(),
-            "noise.comm",
-            n.comm_w.to_string(),
-            "must be > 0 W",
-        );
-        need(
-            n.sensing_w > 0.0 && n.sensing_w.is_finite(),
-            "noise.sensing",
-            n.sensing_w.to_string(),
-            "must be > 0 W",
-        );
-        if errs.is_empty() { Ok(()) } else { Err(errs) }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paper_defaults_are_valid() {
-        Params::paper().validate().unwrap();
-    }
-
-    #[test]
-    fn every_violation_is_reported_with_its_key() {
-        let mut p = Params::paper();
-        p.system.users = 17;
-        p.sensing.pfa = 0.0;
-        p.noise.sensing_w = -1.0;
-        let errs = p.validate().unwrap_err();
-        let keys: Vec<_> = errs.iter().map(|e| e.key).collect();
-        assert_eq!(keys, ["system.users", "sensing.pfa", "noise.sensing"]);
-        assert!(errs[0].to_string().contains("1..=16"));
     }
 }

@@ -3,10 +3,11 @@
 
 use crate::design::NodePfa;
 use crate::fusion::VotingRule;
+use crate::network::NetParams;
 use crate::params::NodeSet;
 use crate::params::{Params, SensingScale, db_to_lin};
 use crate::reference::{Fusion, Scheme};
-use crate::sim::{LinkConfig, SimTime};
+use crate::sim::LinkConfig;
 
 /// The paper's Fig. 7 radio system, `Params::paper()` (Pmax =
 /// 30 dBm, Gamma = 15 dB, R = 10, K = 8, sensing noise 40 dBm) at
@@ -19,12 +20,12 @@ pub fn default_params(rcs_db: f64) -> Params {
     p
 }
 
-/// A link of `capacity_bps` (None = unlimited) with 50 us latency.
+/// The network's default link ([`NetParams::default_link`]: 50 us latency,
+/// lossless) with capacity `capacity_bps` (None = unlimited).
 pub fn link(capacity_bps: Option<f64>) -> LinkConfig {
     LinkConfig {
         capacity_bps,
-        latency: SimTime::from_secs(50e-6),
-        ..LinkConfig::default()
+        ..NetParams::default_link()
     }
 }
 

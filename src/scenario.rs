@@ -4,31 +4,8 @@
 
 use crate::network::NetParams;
 use crate::params::Params;
-use serde::{Deserialize, Serialize};
 
-/// How a point is evaluated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fidelity {
-    /// Sample-level frames through the message-passing engine.
-    Sample,
-    /// Analytic Pd only (no frames): fast, for trends and checks.
-    Analytic,
-}
-
-/// The `[run]` section, resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct RunSettings {
-    /// Random drops per point.
-    pub drops: u64,
-    /// Frames per drop.
-    pub frames: u64,
-    /// Seed of every random stream (the same for every point and variant:
-    /// common random numbers, and independent of execution order).
-    pub seed: u64,
-    /// Evaluation fidelity.
-    pub fidelity: Fidelity,
-}
+pub use run::{Fidelity, RunSettings};
 
 /// One fully resolved, validated point of a scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,9 +114,11 @@ pub struct Scenario {
 mod backhaul;
 mod defaults;
 mod doc;
+mod link;
 mod points;
 mod raw;
 mod resolve;
+mod run;
 mod sweep;
 
 use std::path::Path;

@@ -7,5 +7,5 @@ pub mod link;
 pub mod time;
 
 pub use kernel::{Kernel, SchedulingError};
-pub use link::{Link, LinkConfig, LinkStats, Transmission};
+pub use link::{Link, LinkConfig, LinkKey, LinkProblem, LinkStats, Transmission};
 pub use time::SimTime;

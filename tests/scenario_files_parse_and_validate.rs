@@ -57,6 +57,8 @@ fn minimal_file_resolves_to_the_paper_system() {
     };
     assert_eq!(b.net.uplinks, vec![link.clone()]);
     assert_eq!(b.net.downlinks, vec![link]);
+    // The file's defaults are the network's: nothing is restated.
+    assert_eq!(b.net, d);
 
     let b = parse("[power]\npmax_dbm = 20\nsinr_db = 10\n[geometry]\narray_axis_deg = 90\n[noise]\ncomm_dbm = -90")
         .base()
@@ -486,6 +488,63 @@ fn bad_inputs_name_origin_key_line_and_valid_range() {
     // Missing file.
     let e = Scenario::load(std::path::Path::new("/nonexistent/x.toml")).expect_err("no file");
     one(&e, "", None, "cannot read");
+}
+
+#[test]
+fn link_problems_name_the_key_that_sets_the_value() {
+    let e = err(
+        "[[backhaul.node]]\nid = 0\n[[backhaul.node]]\nid = 3\nlatency_s = -1\ncapacity_bps = 0\noutages_s = [[5, 4]]\n",
+    );
+    let got: Vec<_> = (e.problems.iter())
+        .map(|p| (p.key.as_str(), p.line, p.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "backhaul.node[1].latency_s",
+                Some(5),
+                "value -1 must be a finite number >= 0 (s)"
+            ),
+            (
+                "backhaul.node[1].capacity_bps",
+                Some(6),
+                "value 0 must be a number > 0 (bit/s) or \"unlimited\""
+            ),
+            (
+                "backhaul.node[1].outages_s",
+                Some(7),
+                "value [5, 4] must be [start, end] with 0 <= start <= end (s)"
+            ),
+        ]
+    );
+    one(
+        &err("[backhaul.downlink]\nloss = 2\n"),
+        "backhaul.downlink.loss",
+        Some(2),
+        "value 2 must be in [0, 1]",
+    );
+    // A value the downlink and the nodes inherit is reported once, at its key.
+    one(
+        &err("[backhaul]\nloss = 2\n[[backhaul.node]]\nid = 1\n"),
+        "backhaul.loss",
+        Some(2),
+        "value 2 must be in [0, 1]",
+    );
+    // ... even when no link uses it.
+    one(
+        &err(
+            "[system]\nraps = 0\n[backhaul]\nloss = 2\n[backhaul.downlink]\nloss = 0\n[[backhaul.node]]\nid = 0\nloss = 0\n",
+        ),
+        "backhaul.loss",
+        Some(4),
+        "[0, 1]",
+    );
+    let e = Scenario::parse("[sweep]\n\"backhaul.loss\" = [0.5, 3]\n", "s.toml")
+        .unwrap()
+        .points()
+        .unwrap_err();
+    one(&e, "backhaul.loss", Some(2), "at backhaul.loss = 3");
 }
 
 #[test]

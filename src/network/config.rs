@@ -2,8 +2,8 @@
 
 use crate::design::NodePfa;
 use crate::node::{CcFusion, ReportPolicy, SampleFormat, SymbolFormat};
-use crate::params::NodeSet;
-use crate::sim::LinkConfig;
+use crate::params::{Errors, NodeSet, ParamError, ParamKey};
+use crate::sim::{LinkConfig, LinkKey, SimTime};
 use serde::{Deserialize, Serialize};
 
 /// How the RAPs learn the frame's symbols, which their local statistics need.
@@ -54,17 +54,19 @@ pub struct NetParams {
 
 impl Default for NetParams {
     /// 10 MHz symbols (0.1 us), one sensing frame per millisecond, a 1 ms
-    /// decision budget, unlimited lossless links, every node sending samples
-    /// as f32, symbols known, fused-Pfa design, GLRT fusion, all nodes, half
-    /// the frames with a target.
+    /// decision budget, every uplink and downlink [`NetParams::default_link`]
+    /// (unlimited, lossless, 50 us latency), every node sending samples as
+    /// f32, symbols known, fused-Pfa design, GLRT fusion, all nodes, half the
+    /// frames with a target. Every network default is written here and
+    /// nowhere else.
     fn default() -> Self {
         NetParams {
             symbol_time_s: 1e-7,
             frame_interval_s: 1e-3,
             deadline_s: 1e-3,
             propagation: true,
-            uplinks: vec![LinkConfig::default()],
-            downlinks: vec![LinkConfig::default()],
+            uplinks: vec![NetParams::default_link()],
+            downlinks: vec![NetParams::default_link()],
             report: vec![ReportPolicy::Samples],
             sample_format: SampleFormat::F32,
             symbols: SymbolDelivery::Known,
@@ -86,83 +88,61 @@ pub(crate) fn per_node<T: Clone>(list: &[T], r: usize) -> T {
 }
 
 impl NetParams {
-    /// Checks every range; returns all violations, not just the first.
-    pub fn validate(&self) -> Result<(), Vec<crate::params::ParamError>> {
-        let mut errs = Vec::new();
-        let mut need = |ok: bool, key: &'static str, value: String, expected: &str| {
-            if !ok {
-                errs.push(crate::params::ParamError {
-                    key,
-                    value,
-                    expected: expected.to_string(),
-                });
-            }
-        };
+    /// The default backhaul link: the ideal [`LinkConfig::default`]
+    /// (unlimited capacity and buffer, no loss, no outages, 8 header bytes)
+    /// with 50 us of latency.
+    pub fn default_link() -> LinkConfig {
+        LinkConfig {
+            latency: SimTime::from_micros(50),
+            ..LinkConfig::default()
+        }
+    }
+
+    /// Checks every range, links included (each problem of a link names the
+    /// list and index: [`ParamKey::Uplink`], [`ParamKey::Downlink`]); returns
+    /// all violations, not just the first.
+    pub fn validate(&self) -> Result<(), Vec<ParamError>> {
+        let mut e = Errors::default();
         let pos = |x: f64| x > 0.0 && x.is_finite();
-        need(
-            pos(self.symbol_time_s),
-            "backhaul.symbol_time_s",
-            self.symbol_time_s.to_string(),
-            "must be > 0 s",
-        );
-        need(
-            pos(self.frame_interval_s),
-            "backhaul.frame_interval_s",
-            self.frame_interval_s.to_string(),
-            "must be > 0 s",
-        );
-        need(
-            self.deadline_s >= 0.0 && self.deadline_s.is_finite(),
-            "backhaul.deadline_s",
-            self.deadline_s.to_string(),
+        let t = self.symbol_time_s;
+        e.need(pos(t), ParamKey::SymbolTime, t, "must be > 0 s");
+        let f = self.frame_interval_s;
+        e.need(pos(f), ParamKey::FrameInterval, f, "must be > 0 s");
+        let d = self.deadline_s;
+        e.need(
+            d >= 0.0 && d.is_finite(),
+            ParamKey::Deadline,
+            d,
             "must be >= 0 s",
         );
-        for (key, links) in [
-            ("backhaul.uplinks", &self.uplinks),
-            ("backhaul.downlinks", &self.downlinks),
+        type At = fn(usize, LinkKey) -> ParamKey;
+        let up: At = |node, key| ParamKey::Uplink { node, key };
+        let down: At = |node, key| ParamKey::Downlink { node, key };
+        for (list, key, at) in [
+            (&self.uplinks, ParamKey::Uplinks, up),
+            (&self.downlinks, ParamKey::Downlinks, down),
         ] {
-            need(
-                !links.is_empty(),
-                key,
-                "[]".into(),
-                "must list at least one link",
-            );
-            for l in links {
-                if let Some(c) = l.capacity_bps {
-                    need(
-                        pos(c),
-                        key,
-                        format!("capacity_bps = {c}"),
-                        "capacity must be > 0 bit/s or unlimited",
-                    );
+            e.need(!list.is_empty(), key, "[]", "must list at least one link");
+            for (r, l) in list.iter().enumerate() {
+                for p in l.validate() {
+                    e.need(false, at(r, p.key), p.value, p.expected);
                 }
-                need(
-                    (0.0..=1.0).contains(&l.loss),
-                    key,
-                    format!("loss = {}", l.loss),
-                    "loss must be in [0, 1]",
-                );
-                need(
-                    l.outages.iter().all(|(a, b)| a <= b),
-                    key,
-                    "outages".into(),
-                    "each outage needs start <= end",
-                );
             }
         }
-        need(
+        e.need(
             !self.report.is_empty(),
-            "backhaul.report",
-            "[]".into(),
+            ParamKey::Report,
+            "[]",
             "must list at least one policy",
         );
-        need(
-            (0.0..=1.0).contains(&self.target_probability),
-            "run.target_probability",
-            self.target_probability.to_string(),
+        let tp = self.target_probability;
+        e.need(
+            (0.0..=1.0).contains(&tp),
+            ParamKey::TargetProbability,
+            tp,
             "must be in [0, 1]",
         );
-        if errs.is_empty() { Ok(()) } else { Err(errs) }
+        e.result()
     }
 }
 
@@ -172,11 +152,42 @@ mod tests {
 
     #[test]
     fn defaults_are_valid_and_bad_values_are_named() {
-        NetParams::default().validate().unwrap();
-        let mut n = NetParams::default();
-        n.uplinks[0].capacity_bps = Some(0.0);
+        let d = NetParams::default();
+        d.validate().unwrap();
+        assert_eq!(d.uplinks, [NetParams::default_link()]);
+        assert_eq!(
+            d.downlinks, d.uplinks,
+            "the file's downlink inherits the uplink"
+        );
+        assert_eq!(d.uplinks[0].latency, SimTime::from_secs(50e-6));
+        let mut n = NetParams {
+            uplinks: vec![NetParams::default_link(); 3],
+            ..NetParams::default()
+        };
+        n.uplinks[2].capacity_bps = Some(0.0);
+        n.downlinks[0].loss = 2.0;
         n.target_probability = 2.0;
-        let keys: Vec<_> = n.validate().unwrap_err().iter().map(|e| e.key).collect();
-        assert_eq!(keys, ["backhaul.uplinks", "run.target_probability"]);
+        let errs = n.validate().unwrap_err();
+        let keys: Vec<_> = errs.iter().map(|e| e.key).collect();
+        assert_eq!(
+            keys,
+            [
+                ParamKey::Uplink {
+                    node: 2,
+                    key: LinkKey::CapacityBps
+                },
+                ParamKey::Downlink {
+                    node: 0,
+                    key: LinkKey::Loss
+                },
+                ParamKey::TargetProbability
+            ]
+        );
+        assert_eq!(
+            errs[0].to_string(),
+            "backhaul.uplinks[2].capacity_bps = 0: must be > 0 bit/s (None is unlimited)"
+        );
+        n.uplinks.clear();
+        assert_eq!(n.validate().unwrap_err()[0].key, ParamKey::Uplinks);
     }
 }

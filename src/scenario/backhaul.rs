@@ -1,87 +1,28 @@
 //! The `[backhaul]` section: links, reports, fusion and per-node overrides.
 
-use super::Problem;
-use super::defaults::LATENCY_S;
-use super::raw::{LINK_KEYS, RawDoc, RawLink};
-use super::resolve::{Checker, num};
+use super::link::{self, LinkAt};
+use super::raw::RawDoc;
+use super::resolve::Checker;
 use crate::fusion::VotingRule;
 use crate::network::NetParams;
 use crate::node::CcFusion;
-use crate::sim::{LinkConfig, SimTime};
-use toml::{Table, Value};
-
-fn link(l: &RawLink, at: &str, c: &mut Checker) -> LinkConfig {
-    let key = |k: &str| format!("{at}.{k}");
-    let capacity_bps = match &l.capacity_bps {
-        Some(Value::String(s)) if s == "unlimited" => None,
-        Some(x) => {
-            let cap = num(x);
-            c.need(
-                cap.is_some_and(|x| x > 0.0 && x.is_finite()),
-                &key("capacity_bps"),
-                x,
-                "must be a number > 0 (bit/s) or \"unlimited\"",
-            );
-            cap
-        }
-        None => None,
-    };
-    let buffer_bytes = match &l.buffer_bytes {
-        Some(Value::String(s)) if s == "unlimited" => None,
-        Some(x) => {
-            let b = num(x).filter(|b| *b >= 0.0 && b.fract() == 0.0 && *b < 2f64.powi(63));
-            c.need(
-                b.is_some(),
-                &key("buffer_bytes"),
-                x,
-                "must be an integer >= 0 (bytes) or \"unlimited\"",
-            );
-            b.map(|b| b as u64)
-        }
-        None => None,
-    };
-    let latency = l.latency_s.unwrap_or(LATENCY_S);
-    c.need(
-        latency >= 0.0 && latency.is_finite(),
-        &key("latency_s"),
-        latency,
-        "must be >= 0 s",
-    );
-    let loss = l.loss.unwrap_or(0.0);
-    c.need(
-        (0.0..=1.0).contains(&loss),
-        &key("loss"),
-        loss,
-        "must be in [0, 1]",
-    );
-    let outages = l.outages_s.clone().unwrap_or_default();
-    for [a, b] in &outages {
-        c.need(
-            *a >= 0.0 && a <= b && b.is_finite(),
-            &key("outages_s"),
-            format!("[{a}, {b}]"),
-            "must be [start, end] with 0 <= start <= end (s)",
-        );
-    }
-    LinkConfig {
-        capacity_bps,
-        latency: SimTime::from_secs(latency),
-        buffer_bytes,
-        loss,
-        outages: (outages.iter())
-            .map(|[a, b]| (SimTime::from_secs(*a), SimTime::from_secs(*b)))
-            .collect(),
-        header_bytes: l.header_bytes.unwrap_or(LinkConfig::default().header_bytes),
-    }
-}
+use toml::Value;
 
 /// The network of a checked document with `raps` RAPs: the `[backhaul]`
-/// link and report, per-node overrides as full vectors of R + 1 entries.
-pub(super) fn net(r: &RawDoc, raps: usize, c: &mut Checker) -> NetParams {
+/// link and report, per-node overrides as full vectors of R + 1 entries;
+/// and where each uplink is in the file (by its index in `uplinks`). Keys
+/// not given are `NetParams::default()`'s.
+pub(super) fn net(r: &RawDoc, raps: usize, c: &mut Checker) -> (NetParams, Vec<LinkAt>) {
     let b = &r.backhaul;
     let d = NetParams::default();
-    let up = link(&b.link(), "backhaul", c);
-    let down = link(&r.downlink, "backhaul.downlink", c);
+    let up = link::parse(&b.link(), LinkAt::Backhaul, &d.uplinks[0], c);
+    // `[backhaul]`'s link is checked even when every node overrides it.
+    for p in up.validate() {
+        let k = p.key;
+        c.need(false, &LinkAt::Backhaul.key(k), p.value, link::expected(k));
+    }
+    let down = link::parse(&r.downlink, LinkAt::Downlink, &d.downlinks[0], c);
+    let mut uplink_at = vec![LinkAt::Backhaul];
     let report = b.report.unwrap_or(d.report[0]);
     let mut net = NetParams {
         symbol_time_s: b.symbol_time_s.unwrap_or(d.symbol_time_s),
@@ -105,19 +46,20 @@ pub(super) fn net(r: &RawDoc, raps: usize, c: &mut Checker) -> NetParams {
             Ok(rule) if !matches!(rule, VotingRule::AtLeast(_)) => CcFusion::Vote(rule),
             _ => {
                 c.need(false, "backhaul.fusion", x, FUSIONS);
-                CcFusion::Glrt
+                net.fusion
             }
         },
         Some(x) => {
             c.need(false, "backhaul.fusion", x, FUSIONS);
-            CcFusion::Glrt
+            net.fusion
         }
-        None => CcFusion::Glrt,
+        None => net.fusion,
     };
     // (Too many RAPs is reported by `Params::validate`; allocate nothing then.)
     if !r.nodes.is_empty() && raps <= 1024 {
         let n = raps + 1;
-        net.uplinks = vec![up; n];
+        uplink_at = vec![LinkAt::Backhaul; n];
+        net.uplinks = vec![up.clone(); n];
         net.report = vec![report; n];
         let mut seen = vec![false; n];
         for (i, node) in r.nodes.iter().enumerate() {
@@ -157,49 +99,21 @@ pub(super) fn net(r: &RawDoc, raps: usize, c: &mut Checker) -> NetParams {
             l.loss = l.loss.or(base.loss);
             l.outages_s = l.outages_s.or(base.outages_s);
             l.header_bytes = l.header_bytes.or(base.header_bytes);
-            net.uplinks[id] = link(&l, &at, c);
+            net.uplinks[id] = link::parse(&l, LinkAt::Node(i), &up, c);
+            uplink_at[id] = LinkAt::Node(i);
             net.report[id] = node.report.unwrap_or(report);
         }
     }
-    net
+    (net, uplink_at)
 }
 
-/// Drops the problems of link keys that the downlink or a node only inherits
-/// from a bad `[backhaul]` key: that key's own problem says it all.
-pub(super) fn drop_inherited(doc: &Table, problems: Vec<Problem>) -> Vec<Problem> {
-    let bh = doc.get("backhaul").and_then(Value::as_table);
-    let given = |sub: &str, i: Option<usize>, k: &str| {
-        let t = bh.and_then(|b| b.get(sub));
-        let t = match i {
-            Some(i) => t.and_then(Value::as_array).and_then(|a| a.get(i)),
-            None => t,
-        };
-        t.and_then(Value::as_table)
-            .is_some_and(|t| t.contains_key(k))
-    };
-    let bad: Vec<String> = problems.iter().map(|p| p.key.clone()).collect();
-    let inherited = |key: &str| {
-        let Some(rest) = key.strip_prefix("backhaul.") else {
-            return false;
-        };
-        let Some((sub, k)) = rest.rsplit_once('.') else {
-            return false;
-        };
-        if !LINK_KEYS.contains(&k) || !bad.contains(&format!("backhaul.{k}")) {
-            return false;
-        }
-        match sub {
-            "downlink" => !given("downlink", None, k),
-            _ => match sub.strip_prefix("node[").and_then(|s| s.strip_suffix(']')) {
-                Some(i) => i.parse().is_ok_and(|i| !given("node", Some(i), k)),
-                None => false,
-            },
-        }
-    };
-    problems
-        .into_iter()
-        .filter(|p| !inherited(&p.key))
-        .collect()
+/// `f` in the file's form: `"glrt"`, a rule's name, or k for "at least k".
+pub(super) fn fusion_value(f: CcFusion) -> Value {
+    match f {
+        CcFusion::Glrt => Value::String("glrt".into()),
+        CcFusion::Vote(VotingRule::AtLeast(k)) => Value::Integer(k as i64),
+        CcFusion::Vote(rule) => Value::try_from(rule).expect("a rule's name"),
+    }
 }
 
 const FUSIONS: &str = "must be \"glrt\", \"or\", \"and\", \"majority\", \"paper_kappa\" or an integer k >= 1 (at least k votes)";

@@ -105,17 +105,8 @@ pub(super) struct RawNoise {
     pub sensing_dbm: Option<f64>,
 }
 
-/// The keys of one backhaul link, shared by `[backhaul]`,
-/// `[backhaul.downlink]` and `[[backhaul.node]]`.
-pub(super) const LINK_KEYS: [&str; 6] = [
-    "capacity_bps",
-    "latency_s",
-    "buffer_bytes",
-    "loss",
-    "outages_s",
-    "header_bytes",
-];
-
+/// A struct with the keys of one backhaul link (`LinkKey::ALL`, shared by
+/// `[backhaul]`, `[backhaul.downlink]` and `[[backhaul.node]]`) and more.
 macro_rules! with_link_keys {
     ($name:ident { $($f:ident : $t:ty),* $(,)? }) => {
         #[derive(Debug, Clone, Default, Deserialize)]

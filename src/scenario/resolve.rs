@@ -2,11 +2,15 @@
 //! converted to SI and linear and validated; validation keys are mapped back
 //! to the keys of the file.
 
-use super::backhaul;
-use super::defaults::*;
+use super::defaults::fill;
+use super::link::{self, LinkAt};
 use super::raw::{self, Calibration, RawPolicy};
-use super::{Fidelity, Problem, RunSettings, Setup};
-use crate::params::{Params, SensingScale, db_to_lin, dbm_to_w};
+use super::{Fidelity, Problem, RunSettings, Setup, backhaul};
+use crate::params::{
+    PAPER_COMM_DBM, PAPER_PMAX_DBM, PAPER_RCS_DB, PAPER_SENSING_DBM, PAPER_SINR_DB, PAPER_STEP_W,
+    PHYSICAL_CARRIER_HZ, PHYSICAL_RCS_M2, ParamError, ParamKey, Params, SensingScale, db_to_lin,
+    dbm_to_w,
+};
 use crate::power::Policy;
 use toml::{Table, Value};
 
@@ -29,11 +33,16 @@ impl Checker {
         value: impl std::fmt::Display,
         expected: &str,
     ) {
-        if !ok {
+        if ok {
+            return;
+        }
+        let message = format!("value {value} {expected}");
+        // The same value may reach several links (inherited): report it once.
+        if !self.0.iter().any(|p| p.key == key && p.message == message) {
             self.0.push(Problem {
                 line: None,
                 key: key.to_string(),
-                message: format!("value {value} {expected}"),
+                message,
             });
         }
     }
@@ -65,15 +74,19 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
     ge.users = g.users.clone();
     ge.array_axis_rad = g.array_axis_deg.map_or(ge.array_axis_rad, f64::to_radians);
     let w = &r.power;
-    let (pmax_dbm, sinr_db) = (w.pmax_dbm.unwrap_or(PMAX_DBM), w.sinr_db.unwrap_or(SINR_DB));
-    let step_w = w.step_w.unwrap_or(STEP_W);
+    let (pmax_dbm, sinr_db) = (
+        w.pmax_dbm.unwrap_or(PAPER_PMAX_DBM),
+        w.sinr_db.unwrap_or(PAPER_SINR_DB),
+    );
+    let step_w = w.step_w.unwrap_or(PAPER_STEP_W);
     p.power.pmax_w = dbm_to_w(pmax_dbm);
     p.power.sinr = db_to_lin(sinr_db);
-    p.power.policy = match w.policy.unwrap_or(RawPolicy::Lp) {
-        RawPolicy::Lp => Policy::Lp,
-        RawPolicy::MaxP0 => Policy::MaxP0,
-        RawPolicy::Algorithm1 => Policy::Algorithm1 { step_w },
-        RawPolicy::MinPower => Policy::MinPower,
+    p.power.policy = match w.policy {
+        Some(RawPolicy::Lp) => Policy::Lp,
+        Some(RawPolicy::MaxP0) => Policy::MaxP0,
+        Some(RawPolicy::Algorithm1) => Policy::Algorithm1 { step_w },
+        Some(RawPolicy::MinPower) => Policy::MinPower,
+        None => p.power.policy,
     };
     p.power.rzf_lambda = match &w.rzf_lambda {
         Some(Value::String(s)) if s == "auto" => None,
@@ -90,14 +103,17 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
         None => None,
     };
     let se = &r.sensing;
-    let cal = se.calibration.unwrap_or(Calibration::Paper);
+    let cal = se.calibration.unwrap_or(match p.sensing.scale {
+        SensingScale::Paper { .. } => Calibration::Paper,
+        SensingScale::Bistatic { .. } => Calibration::Physical,
+    });
     p.sensing.scale = match cal {
         Calibration::Paper => SensingScale::Paper {
-            rcs_var: db_to_lin(se.rcs_db.unwrap_or(RCS_DB)),
+            rcs_var: db_to_lin(se.rcs_db.unwrap_or(PAPER_RCS_DB)),
         },
         Calibration::Physical => SensingScale::Bistatic {
-            rcs_m2: se.rcs_m2.unwrap_or(RCS_M2),
-            carrier_hz: se.carrier_hz.unwrap_or(CARRIER_HZ),
+            rcs_m2: se.rcs_m2.unwrap_or(PHYSICAL_RCS_M2),
+            carrier_hz: se.carrier_hz.unwrap_or(PHYSICAL_CARRIER_HZ),
         },
     };
     let (paper, physical) = (
@@ -127,18 +143,19 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
     p.sensing.target = se.target.unwrap_or(p.sensing.target);
     p.sensing.sensing_symbol = se.sensing_symbol.unwrap_or(p.sensing.sensing_symbol);
     p.sensing.local_filter = se.local_filter.unwrap_or(p.sensing.local_filter);
-    let comm_dbm = r.noise.comm_dbm.unwrap_or(COMM_DBM);
-    let sensing_dbm = r.noise.sensing_dbm.unwrap_or(SENSING_DBM);
+    let comm_dbm = r.noise.comm_dbm.unwrap_or(PAPER_COMM_DBM);
+    let sensing_dbm = r.noise.sensing_dbm.unwrap_or(PAPER_SENSING_DBM);
     p.noise.comm_w = dbm_to_w(comm_dbm);
     p.noise.sensing_w = dbm_to_w(sensing_dbm);
 
-    let net = backhaul::net(&r, p.system.raps, &mut c);
+    let (net, uplink_at) = backhaul::net(&r, p.system.raps, &mut c);
     let ru = &r.run;
+    let d = RunSettings::default();
     let run = RunSettings {
-        drops: ru.drops.unwrap_or(100),
-        frames: ru.frames.unwrap_or(100),
-        seed: ru.seed.unwrap_or(1),
-        fidelity: ru.fidelity.unwrap_or(Fidelity::Sample),
+        drops: ru.drops.unwrap_or(d.drops),
+        frames: ru.frames.unwrap_or(d.frames),
+        seed: ru.seed.unwrap_or(d.seed),
+        fidelity: ru.fidelity.unwrap_or(d.fidelity),
     };
     c.need(run.drops >= 1, "run.drops", run.drops, "must be >= 1");
     c.need(
@@ -147,6 +164,15 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
         run.frames,
         "must be >= 1 (0 is allowed only with fidelity = \"analytic\")",
     );
+    let file = FileValues {
+        pmax_dbm,
+        sinr_db,
+        rcs_db: se.rcs_db.unwrap_or(PAPER_RCS_DB),
+        comm_dbm,
+        sensing_dbm,
+        pmax_w: p.power.pmax_w,
+        uplink_at,
+    };
     for e in p
         .validate()
         .err()
@@ -154,44 +180,8 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
         .chain(net.validate().err())
         .flatten()
     {
-        let (key, expected) = match e.key {
-            "power.pmax" => (
-                "power.pmax_dbm".into(),
-                Some("must be a finite power in dBm".into()),
-            ),
-            "power.sinr" => (
-                "power.sinr_db".into(),
-                Some("must be a finite ratio in dB".into()),
-            ),
-            "power.step" => (
-                "power.step_w".into(),
-                Some(format!("must be in (0, Pmax) = (0, {}) W", p.power.pmax_w)),
-            ),
-            "sensing.rcs" => (
-                "sensing.rcs_db".into(),
-                Some("must be a finite number of dB".into()),
-            ),
-            "noise.comm" => (
-                "noise.comm_dbm".into(),
-                Some("must be a finite power in dBm".into()),
-            ),
-            "noise.sensing" => (
-                "noise.sensing_dbm".into(),
-                Some("must be a finite power in dBm".into()),
-            ),
-            // Links are checked above, key by key.
-            "backhaul.uplinks" | "backhaul.downlinks" => continue,
-            k => (k.to_string(), None),
-        };
-        let value = match key.as_str() {
-            "power.pmax_dbm" => pmax_dbm.to_string(),
-            "power.sinr_db" => sinr_db.to_string(),
-            "sensing.rcs_db" => se.rcs_db.unwrap_or(RCS_DB).to_string(),
-            "noise.comm_dbm" => comm_dbm.to_string(),
-            "noise.sensing_dbm" => sensing_dbm.to_string(),
-            _ => e.value.clone(),
-        };
-        c.need(false, &key, value, &expected.unwrap_or(e.expected.clone()));
+        let (key, value, expected) = file_problem(e, &file);
+        c.need(false, &key, value, &expected);
     }
     if c.0.is_empty() {
         Ok(Setup {
@@ -200,6 +190,89 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
             run,
         })
     } else {
-        Err(backhaul::drop_inherited(doc, c.0))
+        Err(link::drop_inherited(doc, c.0))
+    }
+}
+
+/// The values a file gives in its own units, and where each uplink is in it:
+/// what a validation problem is reported with.
+struct FileValues {
+    pmax_dbm: f64,
+    sinr_db: f64,
+    rcs_db: f64,
+    comm_dbm: f64,
+    sensing_dbm: f64,
+    pmax_w: f64,
+    uplink_at: Vec<LinkAt>,
+}
+
+/// A validation problem as the file says it: key, value and valid range.
+fn file_problem(e: ParamError, f: &FileValues) -> (String, String, String) {
+    let finite = |what: &str| format!("must be a finite {what}");
+    let same = |e: ParamError| (e.key.path(), e.value, e.expected);
+    match e.key {
+        ParamKey::Pmax => (
+            "power.pmax_dbm".into(),
+            f.pmax_dbm.to_string(),
+            finite("power in dBm"),
+        ),
+        ParamKey::Sinr => (
+            "power.sinr_db".into(),
+            f.sinr_db.to_string(),
+            finite("ratio in dB"),
+        ),
+        ParamKey::Step => {
+            let range = format!("must be in (0, Pmax) = (0, {}) W", f.pmax_w);
+            ("power.step_w".into(), e.value, range)
+        }
+        ParamKey::Rcs => (
+            "sensing.rcs_db".into(),
+            f.rcs_db.to_string(),
+            finite("number of dB"),
+        ),
+        ParamKey::CommNoise => (
+            "noise.comm_dbm".into(),
+            f.comm_dbm.to_string(),
+            finite("power in dBm"),
+        ),
+        ParamKey::SensingNoise => {
+            let v = f.sensing_dbm.to_string();
+            ("noise.sensing_dbm".into(), v, finite("power in dBm"))
+        }
+        ParamKey::Uplink { node, key } => {
+            let at = f.uplink_at.get(node).copied().unwrap_or(LinkAt::Backhaul);
+            (at.key(key), e.value, link::expected(key).into())
+        }
+        ParamKey::Downlink { key, .. } => (
+            LinkAt::Downlink.key(key),
+            e.value,
+            link::expected(key).into(),
+        ),
+        // The file's key is the library's (`backhaul.uplinks`,
+        // `backhaul.downlinks` and `backhaul.report` cannot be wrong in a
+        // file: it always gives one link and one policy).
+        ParamKey::TxAntennas
+        | ParamKey::BsRxAntennas
+        | ParamKey::RapAntennas
+        | ParamKey::Users
+        | ParamKey::Raps
+        | ParamKey::FrameSymbols
+        | ParamKey::Spacing
+        | ParamKey::RegionM
+        | ParamKey::MinDistanceM
+        | ParamKey::RapPositions
+        | ParamKey::UserPositions
+        | ParamKey::RzfLambda
+        | ParamKey::Pfa
+        | ParamKey::RcsM2
+        | ParamKey::CarrierHz
+        | ParamKey::LocalFilter
+        | ParamKey::SymbolTime
+        | ParamKey::FrameInterval
+        | ParamKey::Deadline
+        | ParamKey::TargetProbability
+        | ParamKey::Uplinks
+        | ParamKey::Downlinks
+        | ParamKey::Report => same(e),
     }
 }

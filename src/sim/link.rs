@@ -7,8 +7,10 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
-/// How a link behaves. Defaults: unlimited capacity, zero latency, no buffer
-/// limit, no loss, no outages, 8 header bytes per message.
+/// How a link behaves. [`LinkConfig::default`] is the ideal link: unlimited
+/// capacity, zero latency, no buffer limit, no loss, no outages, 8 header
+/// bytes per message. (The network's default link, `NetParams::default_link`,
+/// is this one with 50 us latency.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkConfig {
     /// Capacity in bit/s; `None` is unlimited (zero serialization delay).
@@ -26,6 +28,7 @@ pub struct LinkConfig {
 }
 
 impl Default for LinkConfig {
+    /// The ideal link: unlimited, instantaneous, lossless, 8 header bytes.
     fn default() -> Self {
         LinkConfig {
             capacity_bps: None,
@@ -35,6 +38,98 @@ impl Default for LinkConfig {
             outages: Vec::new(),
             header_bytes: 8,
         }
+    }
+}
+
+/// A key of a link's configuration, named as a scenario file names it (times
+/// in seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkKey {
+    /// [`LinkConfig::capacity_bps`].
+    CapacityBps,
+    /// [`LinkConfig::latency`].
+    LatencyS,
+    /// [`LinkConfig::buffer_bytes`].
+    BufferBytes,
+    /// [`LinkConfig::loss`].
+    Loss,
+    /// [`LinkConfig::outages`].
+    OutagesS,
+    /// [`LinkConfig::header_bytes`].
+    HeaderBytes,
+}
+
+impl LinkKey {
+    /// Every key, in the order of [`LinkConfig`]'s fields.
+    pub const ALL: [LinkKey; 6] = [
+        LinkKey::CapacityBps,
+        LinkKey::LatencyS,
+        LinkKey::BufferBytes,
+        LinkKey::Loss,
+        LinkKey::OutagesS,
+        LinkKey::HeaderBytes,
+    ];
+
+    /// The key's name: `capacity_bps`, `latency_s`, `buffer_bytes`, `loss`,
+    /// `outages_s`, `header_bytes`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkKey::CapacityBps => "capacity_bps",
+            LinkKey::LatencyS => "latency_s",
+            LinkKey::BufferBytes => "buffer_bytes",
+            LinkKey::Loss => "loss",
+            LinkKey::OutagesS => "outages_s",
+            LinkKey::HeaderBytes => "header_bytes",
+        }
+    }
+}
+
+impl std::fmt::Display for LinkKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A link setting outside its valid range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkProblem {
+    /// The key.
+    pub key: LinkKey,
+    /// The offending value, printed (times in seconds).
+    pub value: String,
+    /// The valid range, in words.
+    pub expected: &'static str,
+}
+
+impl LinkConfig {
+    /// Checks every range; returns all violations, not just the first. Any
+    /// latency, buffer and header size is valid (a [`SimTime`] cannot be
+    /// negative; a finite number of seconds becomes one with
+    /// [`SimTime::from_secs_checked`]).
+    pub fn validate(&self) -> Vec<LinkProblem> {
+        let mut out = Vec::new();
+        if let Some(c) = self.capacity_bps.filter(|c| !(*c > 0.0 && c.is_finite())) {
+            out.push(LinkProblem {
+                key: LinkKey::CapacityBps,
+                value: c.to_string(),
+                expected: "must be > 0 bit/s (None is unlimited)",
+            });
+        }
+        if !(0.0..=1.0).contains(&self.loss) {
+            out.push(LinkProblem {
+                key: LinkKey::Loss,
+                value: self.loss.to_string(),
+                expected: "must be in [0, 1]",
+            });
+        }
+        for (a, b) in self.outages.iter().filter(|(a, b)| a > b) {
+            out.push(LinkProblem {
+                key: LinkKey::OutagesS,
+                value: format!("[{}, {}]", a.as_secs_nearest(), b.as_secs_nearest()),
+                expected: "must be [start, end] with start <= end",
+            });
+        }
+        out
     }
 }
 
@@ -306,6 +401,37 @@ mod tests {
         assert_eq!(ser(None, 1 << 40), SimTime::ZERO);
         assert_eq!(ser(Some(f64::INFINITY), 1), SimTime::ZERO);
         assert_eq!(ser(Some(0.0), 1), SimTime::NEVER);
+    }
+
+    #[test]
+    fn every_bad_setting_is_named() {
+        assert_eq!(LinkConfig::default().validate(), []);
+        let bad = LinkConfig {
+            capacity_bps: Some(0.0),
+            loss: 1.5,
+            outages: vec![
+                (SimTime::from_secs(2.0), SimTime::from_secs(1.0)),
+                (SimTime(1), SimTime(1)),
+            ],
+            ..Default::default()
+        };
+        let got: Vec<_> = (bad.validate().into_iter())
+            .map(|p| (p.key.name(), p.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("capacity_bps", "0".to_string()),
+                ("loss", "1.5".to_string()),
+                ("outages_s", "[2, 1]".to_string())
+            ]
+        );
+        let nan = LinkConfig {
+            capacity_bps: Some(f64::INFINITY),
+            loss: f64::NAN,
+            ..Default::default()
+        };
+        assert_eq!(nan.validate().len(), 2);
     }
 
     #[test]

@@ -36,6 +36,13 @@ impl SimTime {
         }
     }
 
+    /// [`SimTime::from_secs`] for a time that must be finite and not
+    /// negative: `None` for a negative, NaN or infinite `s`, which no
+    /// `SimTime` represents (finite values beyond the range still saturate).
+    pub fn from_secs_checked(s: f64) -> Option<SimTime> {
+        (s.is_finite() && s >= 0.0).then(|| SimTime::from_secs(s))
+    }
+
     /// From whole nanoseconds (saturating).
     pub const fn from_nanos(ns: u64) -> SimTime {
         SimTime(ns.saturating_mul(1_000))
@@ -54,6 +61,14 @@ impl SimTime {
     /// As seconds.
     pub fn as_secs(self) -> f64 {
         self.0 as f64 * 1e-12
+    }
+
+    /// As seconds, correctly rounded (`ps / 1e12`): the f64 nearest to the
+    /// exact value, so a time made from a decimal number of seconds writes
+    /// back as that number (`from_micros(50)` gives `5e-5`). [`SimTime::as_secs`]
+    /// multiplies by `1e-12` and can be one unit in the last place off.
+    pub fn as_secs_nearest(self) -> f64 {
+        self.0 as f64 / 1e12
     }
 
     /// As nanoseconds (for traces).
@@ -129,6 +144,18 @@ mod tests {
         assert_eq!(SimTime::from_secs(-1.0), SimTime::ZERO);
         assert_eq!(SimTime::from_secs(f64::NEG_INFINITY), SimTime::ZERO);
         assert_eq!(SimTime::from_secs(f64::NAN), SimTime::ZERO);
+        assert_eq!(SimTime::from_secs_checked(1e-6), Some(SimTime(1_000_000)));
+        assert_eq!(SimTime::from_secs_checked(1e9), Some(SimTime::NEVER));
+        for bad in [-1.0, -1e-15, f64::NAN, f64::INFINITY] {
+            assert_eq!(SimTime::from_secs_checked(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn seconds_write_back_as_given() {
+        for s in [50e-6, 1e-4, 0.01, 0.02, 2.0, 1e-3, 3.3e-7] {
+            assert_eq!(SimTime::from_secs(s).as_secs_nearest(), s, "{s}");
+        }
     }
 
     #[test]

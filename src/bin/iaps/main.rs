@@ -4,6 +4,7 @@
 //! the file, key and valid range), 2 a malformed command line.
 
 use clap::{Parser, Subcommand};
+use iaps::params::{PAPER_PMAX_DBM, PAPER_RCS_DB, PAPER_SENSING_DBM, Params};
 use std::path::PathBuf;
 
 mod reference;
@@ -77,6 +78,9 @@ struct CheckCmd {
     sets: Vec<String>,
 }
 
+/// `iaps reference`'s settings. Its run defaults are its own (200 drops;
+/// `frames` counts target frames and as many target-free ones); its radio
+/// defaults are the paper's, from `iaps::params`.
 #[derive(clap::Args)]
 struct RunArgs {
     /// Random drops (geometry and channels) to average over.
@@ -92,16 +96,16 @@ struct RunArgs {
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// sigma_rcs^2 in dB (paper calibration).
-    #[arg(long, default_value_t = -16.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = PAPER_RCS_DB, allow_negative_numbers = true)]
     rcs_db: f64,
     /// Transmit power budget Pmax in dBm.
-    #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = PAPER_PMAX_DBM, allow_negative_numbers = true)]
     pmax_dbm: f64,
-    /// Sensing noise power in dBm (the paper calibration uses 40 dBm).
-    #[arg(long, default_value_t = 40.0, allow_negative_numbers = true)]
+    /// Sensing noise power in dBm (the default is the paper calibration's).
+    #[arg(long, default_value_t = PAPER_SENSING_DBM, allow_negative_numbers = true)]
     sensing_dbm: f64,
     /// Design false-alarm probability.
-    #[arg(long, default_value_t = 1e-5)]
+    #[arg(long, default_value_t = Params::paper().sensing.pfa)]
     pfa: f64,
 }
 
