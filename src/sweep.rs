@@ -54,6 +54,13 @@ fn spec(point: &Point, record_trace: bool) -> PointSpec {
     let mut spec = PointSpec::new(&s.params, &s.net, s.run.seed, frames);
     spec.point = u32::try_from(point.index).unwrap_or(u32::MAX);
     spec.variant = u32::try_from(point.variant_index).unwrap_or(u32::MAX);
+    spec.fidelity = match s.run.fidelity {
+        Fidelity::Statistic => crate::network::Fidelity::Statistic,
+        Fidelity::Sample | Fidelity::Analytic => crate::network::Fidelity::Sample,
+    };
+    spec.pfa_estimator = s.run.pfa_estimator;
+    spec.common_random_numbers = s.run.common_random_numbers;
+    spec.roc = s.run.roc_pfa.clone();
     spec.record_trace = record_trace;
     spec
 }

@@ -34,6 +34,7 @@ pub(super) fn net(r: &RawDoc, raps: usize, c: &mut Checker) -> (NetParams, Vec<L
         report: vec![report],
         sample_format: b.sample_format.unwrap_or(d.sample_format),
         symbols: b.symbols.unwrap_or(d.symbols),
+        symbol_format: b.symbol_format.unwrap_or(d.symbol_format),
         node_pfa: b.node_pfa.unwrap_or(d.node_pfa),
         nodes: r.sensing.nodes.unwrap_or(d.nodes),
         target_probability: r.run.target_probability.unwrap_or(d.target_probability),

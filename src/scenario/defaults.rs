@@ -114,6 +114,7 @@ pub(super) fn fill(doc: &Table, varying: &dyn Fn(&str) -> bool) -> Table {
     put(&mut s, "report", v(n.report[0]));
     put(&mut s, "sample_format", v(n.sample_format));
     put(&mut s, "symbols", v(n.symbols));
+    put(&mut s, "symbol_format", v(n.symbol_format));
     put(&mut s, "fusion", fusion_value(n.fusion));
     put(&mut s, "node_pfa", v(n.node_pfa));
     put(&mut s, "deadline_s", v(n.deadline_s));
@@ -137,6 +138,9 @@ pub(super) fn fill(doc: &Table, varying: &dyn Fn(&str) -> bool) -> Table {
     put(&mut s, "frames", v(run.frames as i64));
     put(&mut s, "seed", v(run.seed as i64));
     put(&mut s, "fidelity", v(run.fidelity));
+    put(&mut s, "pfa_estimator", v(run.pfa_estimator));
+    put(&mut s, "common_random_numbers", v(run.common_random_numbers));
+    put(&mut s, "roc_pfa", v(&run.roc_pfa));
     put(&mut s, "target_probability", v(n.target_probability));
     t
 }

@@ -5,9 +5,9 @@
 use super::{Fidelity, Problem};
 use crate::design::NodePfa;
 use crate::detect::LocalFilter;
-use crate::network::SymbolDelivery;
+use crate::network::{PfaEstimator, SymbolDelivery};
 use crate::node::ReportPolicy;
-use crate::node::SampleFormat;
+use crate::node::{SampleFormat, SymbolFormat};
 use crate::params::NodeSet;
 use crate::radio::TargetModel;
 use serde::Deserialize;
@@ -147,6 +147,7 @@ with_link_keys!(RawBackhaul {
     report: Option<ReportPolicy>,
     sample_format: Option<SampleFormat>,
     symbols: Option<SymbolDelivery>,
+    symbol_format: Option<SymbolFormat>,
     fusion: Option<Value>,
     node_pfa: Option<NodePfa>,
     deadline_s: Option<f64>,
@@ -165,6 +166,9 @@ pub(super) struct RawRun {
     pub seed: Option<u64>,
     pub fidelity: Option<Fidelity>,
     pub target_probability: Option<f64>,
+    pub pfa_estimator: Option<PfaEstimator>,
+    pub common_random_numbers: Option<bool>,
+    pub roc_pfa: Option<Vec<f64>>,
 }
 
 /// A whole document, checked.

@@ -6,6 +6,7 @@ use super::defaults::fill;
 use super::link::{self, LinkAt};
 use super::raw::{self, Calibration, RawPolicy};
 use super::{Fidelity, Problem, RunSettings, Setup, backhaul};
+use crate::network::NetParams;
 use crate::params::{
     PAPER_COMM_DBM, PAPER_PMAX_DBM, PAPER_RCS_DB, PAPER_SENSING_DBM, PAPER_SINR_DB, PAPER_STEP_W,
     PHYSICAL_CARRIER_HZ, PHYSICAL_RCS_M2, ParamError, ParamKey, Params, SensingScale, db_to_lin,
@@ -156,7 +157,25 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
         frames: ru.frames.unwrap_or(d.frames),
         seed: ru.seed.unwrap_or(d.seed),
         fidelity: ru.fidelity.unwrap_or(d.fidelity),
+        pfa_estimator: ru.pfa_estimator.unwrap_or(d.pfa_estimator),
+        common_random_numbers: ru.common_random_numbers.unwrap_or(d.common_random_numbers),
+        roc_pfa: ru.roc_pfa.clone().unwrap_or(d.roc_pfa),
     };
+    c.need(
+        run.roc_pfa.len() <= 64,
+        "run.roc_pfa",
+        format!("{} levels", run.roc_pfa.len()),
+        "must list at most 64 fused false-alarm levels",
+    );
+    for &a in &run.roc_pfa {
+        c.need(
+            a > 0.0 && a < 1.0,
+            "run.roc_pfa",
+            a,
+            "must list fused false-alarm levels in (0, 1)",
+        );
+    }
+    statistic_fidelity_is_exact(&run, &net, &mut c);
     c.need(run.drops >= 1, "run.drops", run.drops, "must be >= 1");
     c.need(
         run.frames >= 1 || run.fidelity == Fidelity::Analytic,
@@ -192,6 +211,30 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
     } else {
         Err(link::drop_inherited(doc, c.0))
     }
+}
+
+/// Refuses statistic fidelity where it cannot represent a setting exactly:
+/// integer sample formats (their quantization step depends on a batch's
+/// largest sample, which the statistics do not carry) on any node that may
+/// send samples.
+fn statistic_fidelity_is_exact(run: &RunSettings, net: &NetParams, c: &mut Checker) {
+    use crate::node::ReportPolicy;
+    if run.fidelity != Fidelity::Statistic || !net.sample_format.is_integer() {
+        return;
+    }
+    let sends_samples = net
+        .report
+        .iter()
+        .any(|r| matches!(r, ReportPolicy::Samples | ReportPolicy::Adaptive));
+    c.need(
+        !sends_samples,
+        "run.fidelity",
+        "\"statistic\"",
+        &format!(
+            "cannot represent backhaul.sample_format = \"{}\" exactly (the quantization of an integer batch depends on its largest sample); use run.fidelity = \"sample\", or backhaul.sample_format = \"f32\" or \"f64\", or reports that are not samples",
+            format!("{:?}", net.sample_format).to_lowercase()
+        ),
+    );
 }
 
 /// The values a file gives in its own units, and where each uplink is in it:
