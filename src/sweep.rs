@@ -78,9 +78,14 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
         }
     };
     let (d, h1) = m.detections();
-    let (fa, h0) = m.false_alarms();
     let (pd, pd_low, pd_high) = rate(d, h1);
-    let (pfa, pfa_low, pfa_high) = rate(fa, h0);
+    let fa = m.design().false_alarms;
+    let (pfa, pfa_low, pfa_high) = if fa.n == 0 {
+        (nan, nan, nan)
+    } else {
+        let (p, ci) = m.pfa();
+        (p, ci.low, ci.high)
+    };
     let (latency_mean_s, latency_p99_s) = m.latency();
     let offered = m.offered_messages();
     let reports: u64 = m.uplinks.iter().map(|l| l.stats.offered).sum();

@@ -40,9 +40,11 @@ pub fn mixed_sf(n_soft: usize, n_bits: usize, q: f64, t: f64) -> f64 {
 pub fn mixed_threshold(n_soft: usize, n_bits: usize, q: f64, target: f64) -> f64 {
     let tau = -q.ln();
     if n_soft == 0 {
-        // Lambda = tau J > (kappa - 1/2) tau  <=>  J >= kappa.
+        // Lambda = tau J > (kappa - 1/2) tau  <=>  J >= kappa. A q designed
+        // so that k bits meet the target exactly (`node_pfa_for_fused`) gives
+        // a tail equal to the target up to rounding: accept it.
         return (1..=n_bits)
-            .find(|&k| binomial_sf(n_bits as u64, k as u64, q) <= target)
+            .find(|&k| binomial_sf(n_bits as u64, k as u64, q) <= target * (1.0 + 1e-9))
             .map_or(f64::INFINITY, |k| (k as f64 - 0.5) * tau);
     }
     let (mut lo, mut hi) = (0.0, 1.0);
@@ -82,6 +84,17 @@ mod tests {
         let q = 1e-3;
         let t = mixed_threshold(0, 11, q, 1e-5);
         assert!((t / -q.ln() - 2.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bits_designed_for_the_target_meet_it_at_the_designed_count() {
+        // q from the OR design over 11 nodes: one fired bit is exactly the
+        // target, so kappa = 1, not 2 (which would give ~4.5e-11).
+        for target in [1e-2, 1e-5, 1e-7] {
+            let q = crate::fusion::node_pfa_for_fused(11, 1, target);
+            let t = mixed_threshold(0, 11, q, target);
+            assert!((t / -q.ln() - 0.5).abs() < 1e-12, "{target}: {t}");
+        }
     }
 
     #[test]
