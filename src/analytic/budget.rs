@@ -12,6 +12,10 @@ pub struct NodeBudget {
     pub alpha_var: f64,
     /// `||b_r||^2 = N_r`: the array gain after the CC removes the direct path.
     pub central_gain: f64,
+    /// Quantization noise the node's sample batches add per sample (W): the
+    /// CC adds it to the noise of the node's centralized term (0 for f64 and
+    /// f32 batches).
+    pub quantization_w: f64,
     /// `|q^H b_r|^2 / ||q||^2`: the array gain through the local filter q.
     pub local_gain: f64,
     /// `b_r^H Q^_r^-1 b_r` (eq. 44; `N0 / sigma^2` for the BS, eq. 45), so that the
@@ -69,6 +73,7 @@ impl LinkBudget {
                 NodeBudget {
                     alpha_var: scene.alpha_var[r],
                     central_gain: b.norm_squared(),
+                    quantization_w: 0.0,
                     local_gain: LocalDetector::new(scene, r, w, noise_w, filter).gain(),
                     paper_local,
                 }
@@ -83,10 +88,11 @@ impl LinkBudget {
     }
 
     /// Centralized per-node SNR for symbol-energy factor `g`:
-    /// `E|alpha_r|^2 N_r a^H W W^H a g / sigma^2` (L sigma_rcs^2 d^H C^-1 d at g = L).
+    /// `E|alpha_r|^2 N_r a^H W W^H a g / (sigma^2 + q_r)` (L sigma_rcs^2 d^H C^-1 d
+    /// at g = L), `q_r` the node's quantization noise.
     pub fn snr_central(&self, r: usize, g: f64) -> f64 {
         let n = &self.nodes[r];
-        n.alpha_var * n.central_gain * self.target_power * g / self.noise_w
+        n.alpha_var * n.central_gain * self.target_power * g / (self.noise_w + n.quantization_w)
     }
 
     /// Local-detector SNR for symbol-energy factor `g`.

@@ -183,13 +183,23 @@ pub fn run_drop(spec: &PointSpec, drop: u64) -> Result<DropReport, DropError> {
     let id = ctx.id;
     let nodes = net.nodes.nodes(p.system.raps);
     let (pfa, l) = (p.sensing.pfa, p.system.frame_symbols);
-    let budget = LinkBudget::new(
+    let mut budget = LinkBudget::new(
         &ctx.scene,
         &ctx.w,
         p.noise.sensing_w,
         l,
         p.sensing.local_filter,
     );
+    if spec.fidelity == Fidelity::Sample && net.sample_format.is_integer() {
+        for &r in &nodes {
+            if matches!(
+                per_node(&net.report, r),
+                ReportPolicy::Samples | ReportPolicy::Adaptive
+            ) {
+                budget.nodes[r].quantization_w = quantization_noise(&ctx, r, net.sample_format);
+            }
+        }
+    }
     let target = p.sensing.target;
     let design_at = |pfa: f64| {
         let d = design_nodes(
@@ -252,6 +262,35 @@ pub fn run_drop(spec: &PointSpec, drop: u64) -> Result<DropReport, DropError> {
         trace: out.trace,
         frames: out.frames,
     })
+}
+
+/// Draws behind the quantization noise of a node's batches.
+const QUANTIZATION_DRAWS: u64 = 8;
+
+/// The mean quantization noise per sample (`step^2 / 6`) of node r's batches
+/// in integer `format`: the step is the batch's largest real or imaginary
+/// part over `qmax`, dominated by the direct path `G_r X` and the noise, so
+/// it is estimated from a few target-free batches drawn from the node's
+/// analytic stream.
+fn quantization_noise(ctx: &DropCtx, r: usize, format: crate::node::SampleFormat) -> f64 {
+    use crate::linalg::{cn_matrix, mul};
+    use crate::node::SampleBatch;
+    use crate::rng::STREAM_ANALYTIC;
+    let rows = ctx.scene.b[r].len();
+    let (beams, l) = (ctx.w.ncols(), ctx.frame_symbols());
+    let gw = (r > 0).then(|| mul(&ctx.scene.g[r - 1], &ctx.w));
+    let total: f64 = (0..QUANTIZATION_DRAWS)
+        .map(|j| {
+            let mut rng = ctx.stream(STREAM_ANALYTIC, &[r as u64, j]);
+            let s = cn_matrix(&mut rng, beams, l, 1.0);
+            let mut z = cn_matrix(&mut rng, rows, l, ctx.noise_w());
+            if let Some(gw) = &gw {
+                z += mul(gw, &s);
+            }
+            SampleBatch::quantize(&z, format).quantization_var()
+        })
+        .sum();
+    total / QUANTIZATION_DRAWS as f64
 }
 
 /// The biasing law of a drop's target-free frames, designed for the nominal
