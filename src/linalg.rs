@@ -69,6 +69,21 @@ pub fn mul(a: &CMat, b: &CMat) -> CMat {
     out
 }
 
+/// `a v` for a complex matrix and vector, column by column (vectorizes).
+pub fn mul_vec(a: &CMat, v: &CVec) -> CVec {
+    assert_eq!(a.ncols(), v.len(), "inner dimensions");
+    let n = a.nrows();
+    let mut out = CVec::zeros(n);
+    let (av, o) = (a.as_slice(), out.as_mut_slice());
+    for (j, &x) in v.iter().enumerate() {
+        for (o, &g) in o.iter_mut().zip(&av[j * n..(j + 1) * n]) {
+            o.re += g.re * x.re - g.im * x.im;
+            o.im += g.re * x.im + g.im * x.re;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +94,9 @@ mod tests {
         let a = cn_matrix(&mut rng, 20, 16, 1.0);
         let b = cn_matrix(&mut rng, 16, 30, 1.0);
         let d = mul(&a, &b) - &a * &b;
+        assert!(d.iter().all(|z| z.norm() < 1e-12));
+        let v = CVec::from_iterator(16, b.column(3).iter().copied());
+        let d = mul_vec(&a, &v) - &a * &v;
         assert!(d.iter().all(|z| z.norm() < 1e-12));
     }
 }

@@ -20,12 +20,14 @@ mod config;
 pub mod importance;
 mod medium;
 mod metrics;
+mod prepare;
 mod run;
 mod world;
 
 pub use config::{NetParams, SymbolDelivery};
 pub use medium::{Fidelity, FrameTruth, Generators, Medium};
 pub use metrics::{FrameRecord, FusedCounts, LevelMetrics, LinkReport, RunMetrics};
+pub use prepare::{Prepared, prepare_drop};
 pub use run::{
     DropError, DropReport, PfaEstimator, PointSpec, RunOutput, drop_ctx, run_drop, run_drops,
 };

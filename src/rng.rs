@@ -13,13 +13,11 @@ pub use rand::rngs::ChaCha8Rng;
 pub const STREAM_DROP: u64 = 1;
 /// Stream tag: symbols, targets and noise of a frame.
 pub const STREAM_FRAME: u64 = 2;
-/// Stream tag: a frame's symbols (the BS draws them fresh every frame).
+/// Stream tag: a frame: its symbols (the BS draws them fresh every frame),
+/// then target presence and gains or the biasing component of a target-free
+/// frame, then (statistic level) every receiver's noise generators.
 pub const STREAM_SYMBOLS: u64 = 11;
-/// Stream tag: target presence and gains for a frame, or the biasing
-/// component of a target-free frame.
-pub const STREAM_TARGET: u64 = 12;
-/// Stream tag: a receiver's noise for a frame (sample level), or every
-/// receiver's noise generators for a frame (statistic level).
+/// Stream tag: a receiver's noise for a frame (sample level).
 pub const STREAM_NOISE: u64 = 13;
 /// Stream tag: a link's loss draws.
 pub const STREAM_LINK: u64 = 14;

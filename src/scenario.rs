@@ -5,7 +5,7 @@
 use crate::network::NetParams;
 use crate::params::Params;
 
-pub use run::{Fidelity, RunSettings};
+pub use run::{Fidelity, ROC_PFA, RunSettings};
 
 /// One fully resolved, validated point of a scenario.
 #[derive(Debug, Clone, PartialEq)]

@@ -128,7 +128,7 @@ fn downlink_symbols_before_or_after_the_observation_give_the_same_statistic() {
     };
     // What the downlink carries: the symbols in f64, decoded by the RAP.
     let block = SymbolBlock::encode(truth.s.as_ref().unwrap(), SymbolFormat::F64);
-    let told: FrameSymbols = block.decode(&ctx.w, &ctx.scene.a);
+    let told: Arc<FrameSymbols> = block.decode(&ctx.w, &ctx.scene.a);
     // Symbols first: the observation completes the report.
     let mut early = rap(&ctx, ReportPolicy::Statistic);
     assert!(early.on_symbols(3, told.clone(), &mut eta).is_empty());

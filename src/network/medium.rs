@@ -23,13 +23,14 @@
 
 use super::importance::BiasLaw;
 use crate::detect::LocalDetector;
-use crate::linalg::{C64, CMat, CVec, cn, cn_matrix, dotc, mul};
+use crate::linalg::{C64, CMat, CVec, cn, cn_matrix, dotc, mul, mul_vec};
 use crate::node::{DropCtx, FrameSymbols, NodeId, Observation};
 use crate::radio::draw_alpha;
-use crate::rng::{STREAM_NOISE, STREAM_SYMBOLS, STREAM_TARGET};
+use crate::rng::{STREAM_NOISE, STREAM_SYMBOLS};
 use rand::RngExt;
 use rand_distr::{Distribution, Gamma};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// How finely the medium draws what the receivers observe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,8 +120,9 @@ pub struct FrameTruth {
     pub target: bool,
     /// alpha_r per node (zeros without a target).
     pub alpha: Vec<C64>,
-    /// The symbols as the BS and the CC know them.
-    pub symbols: FrameSymbols,
+    /// The symbols as the BS and the CC know them (shared with every node
+    /// that knows them).
+    pub symbols: Arc<FrameSymbols>,
     /// The symbol matrix S (sample level).
     pub s: Option<CMat>,
     /// The importance-sampling component (0: the plain law).
@@ -208,7 +210,6 @@ impl Medium {
             }
             Fidelity::Statistic => (self.summary(ctx, &mut rng), None),
         };
-        let mut rng = ctx.stream(STREAM_TARGET, &[frame]);
         let target = rng.random::<f64>() < p_target;
         let model = ctx.params.sensing.target;
         let (alpha, component) = if target {
@@ -221,13 +222,12 @@ impl Medium {
         let mut truth = FrameTruth {
             target,
             alpha,
-            symbols,
+            symbols: Arc::new(symbols),
             s,
             component,
             noise: vec![None; ctx.scene.nodes()],
         };
         if self.fidelity == Fidelity::Statistic {
-            let mut rng = ctx.stream(STREAM_NOISE, &[frame]);
             let scale = self.scale(component);
             for &n in &self.observers {
                 let g = &self.nodes[n.index()];
@@ -252,7 +252,7 @@ impl Medium {
         let u = s.transpose() * self.wa.conjugate();
         let v = s * u.conjugate();
         FrameSymbols {
-            xu: w * v,
+            xu: mul_vec(w, &v),
             u_norm2: u.norm_squared(),
             u: Some(u),
         }
@@ -274,15 +274,14 @@ impl Medium {
         }
         let (phase, hv, norm) = &self.rotation;
         let vv = hv.norm_squared();
-        let ut = if vv > 0.0 {
+        if vv > 0.0 {
             let c = dotc(hv.as_slice(), t.as_slice()) * (2.0 / vv);
-            (t - hv * c) * *phase
-        } else {
-            t * *phase
-        };
-        let v = ut * C64::new(norm * t11, 0.0);
+            t.axpy(-c, hv, C64::new(1.0, 0.0));
+        }
+        let mut v = t;
+        v *= *phase * *norm * t11;
         FrameSymbols {
-            xu: &ctx.w * v,
+            xu: mul_vec(&ctx.w, &v),
             u_norm2: norm * norm * t11 * t11,
             u: None,
         }

@@ -272,7 +272,7 @@ impl World {
             let block = match &truth.s {
                 Some(s) => SymbolBlock::encode(s, self.net.symbol_format),
                 None => SymbolBlock::Summary {
-                    known: Box::new(truth.symbols.clone()),
+                    known: truth.symbols.clone(),
                     beams: self.ctx.w.ncols() as u32,
                     cols: self.ctx.frame_symbols() as u32,
                     format: self.net.symbol_format,

@@ -82,7 +82,7 @@ pub struct Fused {
 
 #[derive(Debug)]
 struct CcFrame {
-    symbols: FrameSymbols,
+    symbols: Arc<FrameSymbols>,
     reports: Vec<Fused>,
     samples: usize,
 }
@@ -133,9 +133,11 @@ pub struct Cc {
     cfg: CcConfig,
     open: BTreeMap<u64, CcFrame>,
     /// Mixed-GLRT thresholds by (level, soft, bits), solved once each.
-    thresholds: HashMap<(usize, usize, usize), f64>,
+    thresholds: Cache,
     /// Vote counts by (level, voters).
-    kappas: HashMap<(usize, usize), usize>,
+    kappas: Cache,
+    /// The bits' statistics of the frame being decided (reused).
+    scratch: Vec<f64>,
     /// `G_r^H b_r` per node (RAPs), so that the direct path's part of the
     /// centralized term, `b^H G_r X conj(u)`, is one dot product.
     gb: Vec<Option<crate::linalg::CVec>>,
@@ -152,20 +154,21 @@ impl Cc {
         Cc {
             gb,
             ctx,
-            cfg,
             open: BTreeMap::new(),
-            thresholds: HashMap::new(),
-            kappas: HashMap::new(),
+            thresholds: Cache::new(cfg.levels.len(), cfg.expected.len()),
+            kappas: Cache::new(cfg.levels.len(), cfg.expected.len()),
+            scratch: Vec::new(),
+            cfg,
         }
     }
 
     /// Frame `frame` starts: the CC knows its symbols (it chose them).
-    pub fn on_frame(&mut self, frame: u64, symbols: FrameSymbols) {
+    pub fn on_frame(&mut self, frame: u64, symbols: Arc<FrameSymbols>) {
         self.open.insert(
             frame,
             CcFrame {
                 symbols,
-                reports: Vec::new(),
+                reports: Vec::with_capacity(self.cfg.expected.len()),
                 samples: 0,
             },
         );
@@ -209,49 +212,52 @@ impl Cc {
         self.decide(now, frame)
     }
 
-    /// (decision, statistic, threshold) at level `l`.
-    fn at_level(&mut self, l: usize, reports: &[Fused]) -> (bool, f64, f64) {
+    /// (decision, statistic, threshold) at level `l`, for `n_soft` soft terms
+    /// summing to `soft_sum` and the statistics behind the bits.
+    fn at_level(
+        &mut self,
+        l: usize,
+        n_soft: usize,
+        soft_sum: f64,
+        bit_stats: &[f64],
+    ) -> (bool, f64, f64) {
         let level = self.cfg.levels[l];
         let d = &level.design;
-        let fired = reports
-            .iter()
-            .filter(|r| r.as_bit && r.statistic > d.tau)
-            .count();
-        let bits = reports.iter().filter(|r| r.as_bit).count();
-        let soft: Vec<f64> = reports
-            .iter()
-            .filter(|r| !r.as_bit)
-            .map(|r| r.statistic)
-            .collect();
+        let bits = bit_stats.len();
+        let fired = bit_stats.iter().filter(|&&t| t > d.tau).count();
         match self.cfg.fusion {
             CcFusion::Glrt => {
-                let key = (l, soft.len(), bits);
-                let th = *self
-                    .thresholds
-                    .entry(key)
-                    .or_insert_with(|| mixed_threshold(key.1, key.2, d.q, level.pfa));
-                let stat = soft.iter().sum::<f64>() + d.tau * fired as f64;
+                let th = self.thresholds.get(l, n_soft, bits, || {
+                    mixed_threshold(n_soft, bits, d.q, level.pfa)
+                });
+                let stat = soft_sum + d.tau * fired as f64;
                 (stat > th, stat, th)
             }
             CcFusion::Vote(_) => {
-                let kappa = *self
-                    .kappas
-                    .entry((l, bits))
-                    .or_insert_with(|| d.kappa(bits));
-                (bits > 0 && fired >= kappa, fired as f64, kappa as f64)
+                let kappa = self.kappas.get(l, 0, bits, || d.kappa(bits) as f64);
+                (bits > 0 && fired as f64 >= kappa, fired as f64, kappa)
             }
         }
     }
 
     fn decide(&mut self, now: SimTime, frame: u64) -> Option<CcDecision> {
         let f = self.open.remove(&frame)?;
+        let soft_sum: f64 = (f.reports.iter())
+            .filter(|r| !r.as_bit)
+            .map(|r| r.statistic)
+            .sum();
+        let mut bit_stats = std::mem::take(&mut self.scratch);
+        bit_stats.clear();
+        bit_stats.extend(f.reports.iter().filter(|r| r.as_bit).map(|r| r.statistic));
+        let n_soft = f.reports.len() - bit_stats.len();
         let mut declared_at = Vec::with_capacity(self.cfg.levels.len());
-        let (declared, statistic, threshold) = self.at_level(0, &f.reports);
+        let (declared, statistic, threshold) = self.at_level(0, n_soft, soft_sum, &bit_stats);
         declared_at.push(declared);
         for l in 1..self.cfg.levels.len() {
-            declared_at.push(self.at_level(l, &f.reports).0);
+            declared_at.push(self.at_level(l, n_soft, soft_sum, &bit_stats).0);
         }
-        let bits = f.reports.iter().filter(|r| r.as_bit).count();
+        let bits = bit_stats.len();
+        self.scratch = bit_stats;
         Some(CcDecision {
             frame,
             at: now,
@@ -260,11 +266,48 @@ impl Cc {
             threshold,
             declared_at,
             samples: f.samples,
-            soft: f.reports.len() - bits,
+            soft: n_soft,
             bits,
             missing: self.cfg.expected.len() - f.reports.len(),
             fused: f.reports,
         })
+    }
+}
+
+/// Values by (level, soft, bits), each computed once: a dense table while
+/// the node count is small, a map beyond.
+#[derive(Debug)]
+struct Cache {
+    /// `n + 1`: the table's row width.
+    width: usize,
+    table: Vec<f64>,
+    map: HashMap<(usize, usize, usize), f64>,
+}
+
+impl Cache {
+    fn new(levels: usize, nodes: usize) -> Self {
+        let width = nodes + 1;
+        let dense = width * width <= 4096;
+        Cache {
+            width,
+            table: if dense {
+                vec![f64::NAN; levels * width * width]
+            } else {
+                Vec::new()
+            },
+            map: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, l: usize, soft: usize, bits: usize, f: impl FnOnce() -> f64) -> f64 {
+        if self.table.is_empty() {
+            return *self.map.entry((l, soft, bits)).or_insert_with(f);
+        }
+        let i = (l * self.width + soft) * self.width + bits;
+        if self.table[i].is_nan() {
+            self.table[i] = f();
+        }
+        self.table[i]
     }
 }
 

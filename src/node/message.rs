@@ -302,7 +302,7 @@ mod tests {
         for format in [SymbolFormat::F64, SymbolFormat::F32] {
             let real = SymbolBlock::encode(&s, format);
             let summary = SymbolBlock::Summary {
-                known: Box::new(real.decode(&w, &a)),
+                known: real.decode(&w, &a),
                 beams: 9,
                 cols: 30,
                 format,

@@ -30,7 +30,7 @@ pub struct Receiver {
     /// Observations waiting for their frame's symbols.
     waiting: BTreeMap<u64, (Observation, SimTime)>,
     /// Symbols that arrived before the observation.
-    early: BTreeMap<u64, FrameSymbols>,
+    early: BTreeMap<u64, Arc<FrameSymbols>>,
 }
 
 impl Receiver {
@@ -84,7 +84,7 @@ impl Receiver {
         &mut self,
         frame: u64,
         obs: Observation,
-        known: Option<FrameSymbols>,
+        known: Option<Arc<FrameSymbols>>,
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
     ) -> Vec<Message<Report>> {
@@ -112,7 +112,7 @@ impl Receiver {
     pub fn on_symbols(
         &mut self,
         frame: u64,
-        symbols: FrameSymbols,
+        symbols: Arc<FrameSymbols>,
         eta: &mut dyn FnMut(u64) -> SimTime,
     ) -> Vec<Message<Report>> {
         match self.waiting.remove(&frame) {

@@ -11,6 +11,7 @@ use super::wire::{varint_len, vec_len};
 use crate::linalg::{C64, CMat, CVec, mul};
 use crate::radio::target_waveform;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Number format of the symbols on the downlink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,7 +80,7 @@ pub enum SymbolBlock {
     #[serde(skip)]
     Summary {
         /// What the RAP learns.
-        known: Box<FrameSymbols>,
+        known: Arc<FrameSymbols>,
         /// K + 1.
         beams: u32,
         /// L.
@@ -122,7 +123,7 @@ impl SymbolBlock {
     }
 
     /// What a RAP learns from the block, under precoder `w` and steering `a`.
-    pub fn decode(&self, w: &CMat, a: &CVec) -> FrameSymbols {
+    pub fn decode(&self, w: &CMat, a: &CVec) -> Arc<FrameSymbols> {
         let matrix = |beams: u32, v: &mut dyn Iterator<Item = f64>| {
             let vals: Vec<f64> = v.collect();
             let beams = beams as usize;
@@ -131,15 +132,17 @@ impl SymbolBlock {
             CMat::from_iterator(beams, cols, it)
         };
         match self {
-            SymbolBlock::F64 { beams, data } => {
-                FrameSymbols::from_symbols(w, a, &matrix(*beams, &mut data.iter().copied()))
-            }
-            SymbolBlock::F32 { beams, data } => FrameSymbols::from_symbols(
+            SymbolBlock::F64 { beams, data } => Arc::new(FrameSymbols::from_symbols(
+                w,
+                a,
+                &matrix(*beams, &mut data.iter().copied()),
+            )),
+            SymbolBlock::F32 { beams, data } => Arc::new(FrameSymbols::from_symbols(
                 w,
                 a,
                 &matrix(*beams, &mut data.iter().map(|&x| f64::from(x))),
-            ),
-            SymbolBlock::Summary { known, .. } => (**known).clone(),
+            )),
+            SymbolBlock::Summary { known, .. } => known.clone(),
         }
     }
 }

@@ -139,7 +139,11 @@ pub(super) fn fill(doc: &Table, varying: &dyn Fn(&str) -> bool) -> Table {
     put(&mut s, "seed", v(run.seed as i64));
     put(&mut s, "fidelity", v(run.fidelity));
     put(&mut s, "pfa_estimator", v(run.pfa_estimator));
-    put(&mut s, "common_random_numbers", v(run.common_random_numbers));
+    put(
+        &mut s,
+        "common_random_numbers",
+        v(run.common_random_numbers),
+    );
     put(&mut s, "roc_pfa", v(&run.roc_pfa));
     put(&mut s, "target_probability", v(n.target_probability));
     t
