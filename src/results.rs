@@ -1,4 +1,4 @@
-//! Results of a scenario run: one row per sweep point and variant, written as CSV and JSON and drawn as SVG and PNG plots.
+//! Results of a scenario run: one row per sweep point and variant (and ROC rows per false-alarm level), written as CSV and JSON and drawn as SVG and PNG plots.
 
 mod axis;
 mod csv;
@@ -6,7 +6,7 @@ mod figure;
 mod json;
 mod plot;
 
-pub use plot::plot_all;
+pub use plot::{MAX_ROC_FIGURES, plot_all};
 
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -72,6 +72,61 @@ pub struct Row {
     /// an extra column after the required ones.
     #[serde(with = "nan_as_null")]
     pub pd_analytic_corrected: f64,
+    /// Lower end of the interval of the mean Pd over random drops: how much
+    /// Pd moves with the geometry, beyond the frame-level noise in `pd_low`.
+    #[serde(with = "nan_as_null")]
+    pub pd_drops_low: f64,
+    /// Upper end of the interval of the mean Pd over random drops.
+    #[serde(with = "nan_as_null")]
+    pub pd_drops_high: f64,
+    /// Target-free frames evaluated: the sample behind `pfa`.
+    pub null_frames: u64,
+    /// Relative standard error of the `pfa` estimate (standard error over
+    /// `pfa`): how far the measured false-alarm rate can be trusted.
+    #[serde(with = "nan_as_null")]
+    pub pfa_rel_error: f64,
+    /// Exact analytic Pd given the reports that actually arrived at the
+    /// fusion center (losses and deadline misses included).
+    #[serde(with = "nan_as_null")]
+    pub pd_analytic_arrived: f64,
+}
+
+/// One point of a ROC curve: a sweep point, a variant and one false-alarm
+/// level of its detector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RocRow {
+    /// Values of [`Results::swept_keys`], same order (numbers or strings).
+    pub coords: Vec<serde_json::Value>,
+    /// Variant name, e.g. `IAPS`.
+    pub variant: String,
+    /// The false-alarm probability the thresholds were designed for.
+    #[serde(with = "nan_as_null")]
+    pub pfa_design: f64,
+    /// Empirical detection probability at this level.
+    #[serde(with = "nan_as_null")]
+    pub pd: f64,
+    /// Lower end of the confidence interval of `pd`.
+    #[serde(with = "nan_as_null")]
+    pub pd_low: f64,
+    /// Upper end of the confidence interval of `pd`.
+    #[serde(with = "nan_as_null")]
+    pub pd_high: f64,
+    /// Measured false-alarm probability at this level.
+    #[serde(with = "nan_as_null")]
+    pub pfa: f64,
+    /// Lower end of the confidence interval of `pfa`.
+    #[serde(with = "nan_as_null")]
+    pub pfa_low: f64,
+    /// Upper end of the confidence interval of `pfa`.
+    #[serde(with = "nan_as_null")]
+    pub pfa_high: f64,
+    /// Relative standard error of `pfa`.
+    #[serde(with = "nan_as_null")]
+    pub pfa_rel_error: f64,
+    /// Frames with a target behind `pd`.
+    pub target_frames: u64,
+    /// Target-free frames behind `pfa`.
+    pub null_frames: u64,
 }
 
 /// The results of one scenario run.
@@ -83,7 +138,10 @@ pub struct Row {
 ///
 /// Its serde form (used by [`Results::write_json`]) writes each row as a flat
 /// object: the swept keys as fields, then `variant` and the metrics in
-/// [`METRIC_NAMES`] order.
+/// [`METRIC_NAMES`] order; then the ROC rows the same way under `roc`, with
+/// [`ROC_NAMES`] after `variant`. A document without `roc` reads as no ROC
+/// rows, and a row without the columns added after `pd_analytic_corrected`
+/// reads them as NaN (counts as 0), so files of older versions still load.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
     /// Scenario name.
@@ -94,10 +152,13 @@ pub struct Results {
     pub swept_keys: Vec<String>,
     /// One row per sweep point and variant.
     pub rows: Vec<Row>,
+    /// ROC rows: one per sweep point, variant and false-alarm level (empty
+    /// when no ROC was asked for).
+    pub roc: Vec<RocRow>,
 }
 
 /// The metric columns after `variant`, in CSV and JSON order.
-pub const METRIC_NAMES: [&str; 18] = [
+pub const METRIC_NAMES: [&str; 23] = [
     "pd",
     "pd_low",
     "pd_high",
@@ -116,6 +177,25 @@ pub const METRIC_NAMES: [&str; 18] = [
     "drops",
     "frames",
     "pd_analytic_corrected",
+    "pd_drops_low",
+    "pd_drops_high",
+    "null_frames",
+    "pfa_rel_error",
+    "pd_analytic_arrived",
+];
+
+/// The columns of a ROC row after `variant`, in `roc.csv` and JSON order.
+pub const ROC_NAMES: [&str; 10] = [
+    "pfa_design",
+    "pd",
+    "pd_low",
+    "pd_high",
+    "pfa",
+    "pfa_low",
+    "pfa_high",
+    "pfa_rel_error",
+    "target_frames",
+    "null_frames",
 ];
 
 /// One metric value: a float (maybe NaN) or a count.
@@ -129,7 +209,7 @@ pub(crate) enum Cell {
 
 impl Row {
     /// The metric values in [`METRIC_NAMES`] order.
-    pub(crate) fn metric_cells(&self) -> [Cell; 18] {
+    pub(crate) fn metric_cells(&self) -> [Cell; 23] {
         use Cell::{F, U};
         [
             F(self.pd),
@@ -150,6 +230,30 @@ impl Row {
             U(self.drops),
             U(self.frames),
             F(self.pd_analytic_corrected),
+            F(self.pd_drops_low),
+            F(self.pd_drops_high),
+            U(self.null_frames),
+            F(self.pfa_rel_error),
+            F(self.pd_analytic_arrived),
+        ]
+    }
+}
+
+impl RocRow {
+    /// The values in [`ROC_NAMES`] order.
+    pub(crate) fn cells(&self) -> [Cell; 10] {
+        use Cell::{F, U};
+        [
+            F(self.pfa_design),
+            F(self.pd),
+            F(self.pd_low),
+            F(self.pd_high),
+            F(self.pfa),
+            F(self.pfa_low),
+            F(self.pfa_high),
+            F(self.pfa_rel_error),
+            U(self.target_frames),
+            U(self.null_frames),
         ]
     }
 }
@@ -195,6 +299,12 @@ impl Results {
         csv::write(self, w)
     }
 
+    /// Writes the ROC rows as CSV, like [`Results::write_csv`]: a header line
+    /// (swept keys, `variant`, then [`ROC_NAMES`]) and one line per ROC row.
+    pub fn write_roc_csv(&self, w: &mut impl Write) -> io::Result<()> {
+        csv::write_roc(self, w)
+    }
+
     /// Writes the results as pretty-printed JSON with flat rows (see [`Results`]).
     pub fn write_json(&self, w: &mut impl Write) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *w, self)?;
@@ -206,11 +316,24 @@ impl Results {
         Ok(serde_json::from_reader(BufReader::new(r))?)
     }
 
-    /// Writes `results.csv` and `results.json` into `dir`, creating it.
+    /// Writes `results.csv`, `roc.csv` (when there are ROC rows) and
+    /// `results.json` into `dir`, creating it. With no ROC rows, a `roc.csv`
+    /// left in `dir` by an earlier run is removed.
     pub fn save(&self, dir: &Path) -> Result<(), ResultsError> {
         std::fs::create_dir_all(dir).map_err(ResultsError::io(dir))?;
         let csv = dir.join("results.csv");
         write_file(&csv, |w| self.write_csv(w))?;
+        let roc = dir.join("roc.csv");
+        if self.roc.is_empty() {
+            match std::fs::remove_file(&roc) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(ResultsError::io(&roc)(e));
+                }
+                _ => {}
+            }
+        } else {
+            write_file(&roc, |w| self.write_roc_csv(w))?;
+        }
         let json = dir.join("results.json");
         write_file(&json, |w| self.write_json(w))
     }

@@ -116,6 +116,11 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
         drops: m.drops,
         frames,
         pd_analytic_corrected: m.pd_analytic_corrected(),
+        pd_drops_low: nan,
+        pd_drops_high: nan,
+        null_frames: 0,
+        pfa_rel_error: nan,
+        pd_analytic_arrived: nan,
     }
 }
 
@@ -165,6 +170,7 @@ pub fn resume_scenario(
         description: sc.description.clone(),
         swept_keys: sc.sweep.iter().map(|a| a.key.clone()).collect(),
         rows: finished.into_iter().take(skip).collect(),
+        roc: Vec::new(),
     };
     let todo = &points[skip..];
     let specs: Vec<PointSpec> = todo.iter().map(|p| spec(p, opts.record_trace)).collect();

@@ -88,5 +88,8 @@ fn a_swept_key_and_two_variants_give_a_row_per_point_and_variant() {
             ("-12", "active")
         ]
     );
-    assert!(rows.iter().all(|r| r.len() == 20 && r[18] == "4"));
+    assert!(
+        rows.iter()
+            .all(|r| r.len() == 2 + METRIC_NAMES.len() && r[18] == "4")
+    );
 }

@@ -1,6 +1,6 @@
 //! Results files (CSV, JSON, save/load) and plots on synthetic results.
 
-use iaps::results::{METRIC_NAMES, Results, Row, plot_all};
+use iaps::results::{MAX_ROC_FIGURES, METRIC_NAMES, ROC_NAMES, Results, RocRow, Row, plot_all};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,44 @@ fn row(coords: Vec<Value>, variant: &str, pd: f64) -> Row {
         drops: 100,
         frames: 10_000,
         pd_analytic_corrected: pd * 0.97,
+        pd_drops_low: (pd - 0.1).max(0.0),
+        pd_drops_high: (pd + 0.1).min(1.0),
+        null_frames: 5_000,
+        pfa_rel_error: 0.25,
+        pd_analytic_arrived: pd * 0.99,
     }
+}
+
+/// A ROC row at design level `pfa_design`, with Pd rising in it.
+fn roc_row(coords: Vec<Value>, variant: &str, pfa_design: f64, shift: f64) -> RocRow {
+    let pd = (pfa_design.powf(0.25 * shift)).clamp(0.0, 1.0);
+    RocRow {
+        coords,
+        variant: variant.into(),
+        pfa_design,
+        pd,
+        pd_low: (pd - 0.04).max(0.0),
+        pd_high: (pd + 0.04).min(1.0),
+        pfa: pfa_design * 1.1,
+        pfa_low: pfa_design * 0.8,
+        pfa_high: pfa_design * 1.4,
+        pfa_rel_error: 0.12,
+        target_frames: 5_000,
+        null_frames: 20_000,
+    }
+}
+
+/// ROC rows for each point (coords) and variant at four false-alarm levels.
+fn roc_rows(points: &[Vec<Value>], variants: &[&str]) -> Vec<RocRow> {
+    let mut out = Vec::new();
+    for p in points {
+        for (j, v) in variants.iter().enumerate() {
+            for pfa in [1e-4, 1e-3, 1e-2, 1e-1] {
+                out.push(roc_row(p.clone(), v, pfa, 1.0 / (1.0 + j as f64)));
+            }
+        }
+    }
+    out
 }
 
 /// A logistic Pd curve over `x` centred at `mid`.
@@ -41,6 +78,7 @@ fn results(keys: &[&str], rows: Vec<Row>) -> Results {
         description: "a test, with \"quotes\"".into(),
         swept_keys: keys.iter().map(|k| k.to_string()).collect(),
         rows,
+        roc: Vec::new(),
     }
 }
 
@@ -90,7 +128,8 @@ fn csv_header_is_exact() {
         "sensing.rcs_db,variant,pd,pd_low,pd_high,pfa,pfa_low,pfa_high,pd_analytic_paper,\
          pd_analytic_exact,latency_mean_s,latency_p99_s,late_fraction,lost_fraction,\
          backhaul_bytes_per_frame,sinr_ok_fraction,infeasible_drops,drops,frames,\
-         pd_analytic_corrected"
+         pd_analytic_corrected,pd_drops_low,pd_drops_high,null_frames,pfa_rel_error,\
+         pd_analytic_arrived"
     );
     assert_eq!(text.lines().count(), 1 + one_key().rows.len());
 }
@@ -113,9 +152,20 @@ fn csv_quotes_nan_and_determinism() {
     // latency_mean_s is the 9th metric: an empty cell after the exact analytic Pd.
     let exact = (0.5f64 * 1.02).to_string();
     assert!(line.contains(&format!(",{exact},,")), "{line}");
-    assert!(line.ends_with(",0,100,10000,0.485"), "{line}");
+    let (lo, hi, arrived) = (0.5f64 - 0.1, 0.5f64 + 0.1, 0.5f64 * 0.99);
+    assert!(
+        line.ends_with(&format!(",0,100,10000,0.485,{lo},{hi},5000,0.25,{arrived}")),
+        "{line}"
+    );
     assert_eq!(text, csv_text(&r.clone()));
     assert_eq!(csv_text(&one_key()), csv_text(&one_key()));
+    r.rows[0].pd_drops_low = f64::NAN;
+    r.rows[0].pfa_rel_error = f64::NAN;
+    let line = csv_text(&r).lines().nth(1).unwrap().to_string();
+    assert!(
+        line.ends_with(&format!(",0.485,,{hi},5000,,{arrived}")),
+        "{line}"
+    );
 }
 
 #[test]
@@ -157,7 +207,7 @@ fn json_row_key_order() {
     let mut out = Vec::new();
     r.write_json(&mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
-    let row_text = &text[text.find("\"rows\"").unwrap()..];
+    let row_text = &text[text.find("\"rows\"").unwrap()..text.find("\"roc\"").unwrap()];
     let keys: Vec<&str> = row_text
         .lines()
         .skip(1)
@@ -176,7 +226,10 @@ fn json_row_key_order() {
         .filter(|l| l.starts_with("  \""))
         .map(|l| l.trim().split('"').nth(1).unwrap())
         .collect();
-    assert_eq!(top, ["scenario", "description", "swept_keys", "rows"]);
+    assert_eq!(
+        top,
+        ["scenario", "description", "swept_keys", "rows", "roc"]
+    );
 }
 
 #[test]
@@ -345,5 +398,235 @@ fn empty_results_give_no_plots() {
         results(&["k"], vec![r])
     };
     check_files(&plot_all(&all_nan, &dir).unwrap(), &dir, &["pd_vs_k"]);
+    done(&dir);
+}
+
+/// One key, two points, two variants, with ROC rows.
+fn with_roc() -> Results {
+    let mut r = results(
+        &["sensing.rcs_db"],
+        vec![
+            row(vec![json!(-20)], "IAPS", 0.4),
+            row(vec![json!(-20)], "active only", 0.3),
+            row(vec![json!(-10)], "IAPS", 0.8),
+            row(vec![json!(-10)], "active only", 0.6),
+        ],
+    );
+    r.roc = roc_rows(
+        &[vec![json!(-20)], vec![json!(-10)]],
+        &["IAPS", "active only"],
+    );
+    r
+}
+
+#[test]
+fn roc_csv_header_and_rows() {
+    let r = with_roc();
+    let mut out = Vec::new();
+    r.write_roc_csv(&mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "sensing.rcs_db,variant,pfa_design,pd,pd_low,pd_high,pfa,pfa_low,pfa_high,\
+         pfa_rel_error,target_frames,null_frames"
+    );
+    let header: Vec<String> = ["sensing.rcs_db", "variant"]
+        .into_iter()
+        .chain(ROC_NAMES)
+        .map(String::from)
+        .collect();
+    assert_eq!(text.lines().next().unwrap(), header.join(","));
+    assert_eq!(text.lines().count(), 1 + r.roc.len());
+    let first = r.roc[0].clone();
+    let want = format!(
+        "-20,IAPS,0.0001,{},{},{},{},{},{},0.12,5000,20000",
+        first.pd, first.pd_low, first.pd_high, first.pfa, first.pfa_low, first.pfa_high
+    );
+    assert_eq!(lines.next().unwrap(), want);
+
+    let mut nan = r.clone();
+    nan.roc[0].pd = f64::NAN;
+    nan.roc[0].pfa_rel_error = f64::NAN;
+    let mut out = Vec::new();
+    nan.write_roc_csv(&mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let line = text.lines().nth(1).unwrap();
+    assert!(line.starts_with("-20,IAPS,0.0001,,"), "{line}");
+    assert!(line.ends_with(",,5000,20000"), "{line}");
+
+    let mut empty = Vec::new();
+    one_key().write_roc_csv(&mut empty).unwrap();
+    let text = String::from_utf8(empty).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[test]
+fn json_round_trip_with_roc_and_nans() {
+    let mut r = with_roc();
+    r.roc[1].pd = f64::NAN;
+    r.roc[2].pfa_rel_error = f64::NAN;
+    r.rows[0].pd_drops_high = f64::NAN;
+    r.rows[1].pd_analytic_arrived = f64::NAN;
+    let mut out = Vec::new();
+    r.write_json(&mut out).unwrap();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.contains("\"pd_drops_high\": null"), "{text}");
+    let roc_text = &text[text.find("\"roc\"").unwrap()..];
+    assert!(roc_text.contains("\"pd\": null"), "{roc_text}");
+    assert!(roc_text.contains("\"pfa_rel_error\": null"), "{roc_text}");
+    // ROC rows are flat, in the fixed key order.
+    let keys: Vec<&str> = roc_text
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.trim().starts_with('}'))
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix('"')?
+                .split_once("\":")
+                .map(|(k, _)| k)
+        })
+        .collect();
+    let mut expected = vec!["sensing.rcs_db", "variant"];
+    expected.extend(ROC_NAMES);
+    assert_eq!(keys, expected);
+
+    let back = Results::read_json(out.as_slice()).unwrap();
+    assert_eq!(back.roc.len(), r.roc.len());
+    assert!(back.roc[1].pd.is_nan() && back.roc[2].pfa_rel_error.is_nan());
+    assert!(back.rows[0].pd_drops_high.is_nan() && back.rows[1].pd_analytic_arrived.is_nan());
+    let clear = |x: &mut Results| {
+        x.roc[1].pd = 0.0;
+        x.roc[2].pfa_rel_error = 0.0;
+        x.rows[0].pd_drops_high = 0.0;
+        x.rows[1].pd_analytic_arrived = 0.0;
+    };
+    let (mut a, mut b) = (back, r);
+    clear(&mut a);
+    clear(&mut b);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn json_without_roc_or_new_columns_loads() {
+    // A document as older versions wrote it: no `roc`, rows without the
+    // columns after `pd_analytic_corrected`.
+    let old = r#"{
+      "scenario": "s", "description": "", "swept_keys": ["k"],
+      "rows": [{"k": 1, "variant": "IAPS", "pd": 0.5, "pd_low": 0.4, "pd_high": 0.6,
+        "pfa": 0.001, "pfa_low": null, "pfa_high": null, "pd_analytic_paper": 0.5,
+        "pd_analytic_exact": 0.5, "latency_mean_s": 0.01, "latency_p99_s": 0.02,
+        "late_fraction": 0, "lost_fraction": 0, "backhaul_bytes_per_frame": 100,
+        "sinr_ok_fraction": 1, "infeasible_drops": 0, "drops": 2, "frames": 20,
+        "pd_analytic_corrected": 0.5}]
+    }"#;
+    let r = Results::read_json(old.as_bytes()).unwrap();
+    assert!(r.roc.is_empty());
+    let r0 = &r.rows[0];
+    assert_eq!((r0.pd, r0.frames, r0.null_frames), (0.5, 20, 0));
+    for x in [
+        r0.pd_drops_low,
+        r0.pd_drops_high,
+        r0.pfa_rel_error,
+        r0.pd_analytic_arrived,
+    ] {
+        assert!(x.is_nan());
+    }
+    // ROC rows, being new, must be whole.
+    let bad = old.replacen(
+        "\"rows\"",
+        "\"roc\": [{\"k\": 1, \"variant\": \"v\"}], \"rows\"",
+        1,
+    );
+    let err = Results::read_json(bad.as_bytes()).unwrap_err().to_string();
+    assert!(err.contains("roc row 0: missing `pfa_design`"), "{err}");
+    // Swept keys may not clash with ROC column names either.
+    let clash = results(&["pfa_design"], vec![row(vec![json!(1)], "v", 0.5)]);
+    assert!(clash.write_json(&mut Vec::new()).is_err());
+}
+
+#[test]
+fn save_writes_and_removes_roc_csv() {
+    let dir = unique_dir("save-roc");
+    let r = with_roc();
+    r.save(&dir).unwrap();
+    let roc = dir.join("roc.csv");
+    let mut want = Vec::new();
+    r.write_roc_csv(&mut want).unwrap();
+    assert_eq!(std::fs::read(&roc).unwrap(), want);
+    assert_eq!(Results::load(&dir).unwrap(), r);
+    let mut plain = r.clone();
+    plain.roc.clear();
+    plain.save(&dir).unwrap();
+    assert!(!roc.exists());
+    assert!(dir.join("results.csv").is_file());
+    assert_eq!(Results::load(&dir).unwrap(), plain);
+    plain.save(&dir).unwrap(); // no roc.csv to remove: still fine
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn plots_roc_per_point() {
+    let dir = unique_dir("roc");
+    let mut r = with_roc();
+    r.roc[0].pfa = 0.0; // left out: not positive on a log axis
+    r.roc[1].pfa = f64::NAN; // left out
+    r.roc[5].pd = f64::NAN; // a gap
+    let files = plot_all(&r, &dir).unwrap();
+    check_files(&files, &dir, &["pd_vs_sensing_rcs_db", "roc_0", "roc_1"]);
+    let svg = std::fs::read_to_string(dir.join("roc_1.svg")).unwrap();
+    for text in [
+        "ROC: sensing.rcs_db = -10",
+        "false-alarm probability",
+        "detection probability",
+        "IAPS",
+        "active only",
+        "Pd = Pfa",
+    ] {
+        assert!(svg.contains(text), "{text}");
+    }
+    done(&dir);
+
+    // One point (nothing swept): the file is `roc`; a variant with a single
+    // level gets an error bar.
+    let dir = unique_dir("roc-one");
+    let mut r = results(&[], vec![row(vec![], "IAPS", 0.7)]);
+    r.roc = roc_rows(&[vec![]], &["IAPS", "active only"]);
+    r.roc.truncate(5);
+    let files = plot_all(&r, &dir).unwrap();
+    check_files(&files, &dir, &["pd_by_variant", "roc"]);
+    let svg = std::fs::read_to_string(dir.join("roc.svg")).unwrap();
+    assert!(svg.contains("ROC"));
+    done(&dir);
+}
+
+#[test]
+fn plots_roc_capped_at_twelve_points() {
+    let dir = unique_dir("roc-many");
+    let points: Vec<Vec<Value>> = (0..25).map(|i| vec![json!(i)]).collect();
+    let r = Results {
+        rows: Vec::new(),
+        roc: roc_rows(&points, &["IAPS"]),
+        ..results(&["k"], Vec::new())
+    };
+    let files = plot_all(&r, &dir).unwrap();
+    assert_eq!(MAX_ROC_FIGURES, 12);
+    let stems: Vec<String> = [0, 2, 4, 7, 9, 11, 13, 15, 17, 20, 22, 24]
+        .iter()
+        .map(|i| format!("roc_{i}"))
+        .collect();
+    let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+    check_files(&files, &dir, &stems);
+    done(&dir);
+
+    // Twelve points: all drawn.
+    let dir = unique_dir("roc-twelve");
+    let r = Results {
+        roc: roc_rows(&points[..12], &["IAPS"]),
+        ..results(&["k"], Vec::new())
+    };
+    let files = plot_all(&r, &dir).unwrap();
+    assert_eq!(files.len(), 24);
+    assert!(files.contains(&dir.join("roc_11.png")));
     done(&dir);
 }

@@ -1,35 +1,57 @@
 //! CSV writing by hand: RFC 4180 quoting, NaN as an empty cell, shortest round-trip floats.
 
-use super::{Cell, METRIC_NAMES, Results};
+use super::{Cell, METRIC_NAMES, ROC_NAMES, Results};
 use serde_json::Value;
 use std::io::{self, Write};
 
 /// Writes the header and one line per row (see [`Results::write_csv`]).
 pub(super) fn write(results: &Results, w: &mut impl Write) -> io::Result<()> {
-    let header = results
-        .swept_keys
+    let rows = results
+        .rows
+        .iter()
+        .map(|r| (&r.coords[..], r.variant.as_str(), r.metric_cells()));
+    write_table(&results.swept_keys, &METRIC_NAMES, rows, w)
+}
+
+/// Writes the header and one line per ROC row (see [`Results::write_roc_csv`]).
+pub(super) fn write_roc(results: &Results, w: &mut impl Write) -> io::Result<()> {
+    let rows = results
+        .roc
+        .iter()
+        .map(|r| (&r.coords[..], r.variant.as_str(), r.cells()));
+    write_table(&results.swept_keys, &ROC_NAMES, rows, w)
+}
+
+/// Writes a header (swept keys, `variant`, `names`) and one line per row of
+/// coordinates, variant and cells.
+fn write_table<'a, C: IntoIterator<Item = Cell>>(
+    keys: &[String],
+    names: &[&str],
+    rows: impl Iterator<Item = (&'a [Value], &'a str, C)>,
+    w: &mut impl Write,
+) -> io::Result<()> {
+    let header = keys
         .iter()
         .map(String::as_str)
         .chain(["variant"])
-        .chain(METRIC_NAMES);
+        .chain(names.iter().copied());
     write_line(w, header)?;
-    let n = results.swept_keys.len();
-    for (i, row) in results.rows.iter().enumerate() {
-        if row.coords.len() != n {
+    let n = keys.len();
+    for (i, (coords, variant, cells)) in rows.enumerate() {
+        if coords.len() != n {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!(
                     "row {i} has {} coordinates for {n} swept keys",
-                    row.coords.len()
+                    coords.len()
                 ),
             ));
         }
-        let cells: Vec<String> = row
-            .coords
+        let cells: Vec<String> = coords
             .iter()
             .map(value_cell)
-            .chain([row.variant.clone()])
-            .chain(row.metric_cells().into_iter().map(metric_cell))
+            .chain([variant.to_string()])
+            .chain(cells.into_iter().map(metric_cell))
             .collect();
         write_line(w, cells.iter().map(String::as_str))?;
     }

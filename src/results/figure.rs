@@ -30,6 +30,8 @@ const PALETTE: [RGBColor; 10] = [
 const ROW: i32 = 20;
 /// Opacity of confidence bands.
 const BAND_ALPHA: f64 = 0.18;
+/// Color of the reference line.
+const GUIDE: RGBColor = RGBColor(110, 110, 110);
 
 /// One curve: a solid line with markers, an optional dashed companion and an
 /// optional band. Points with a non-finite coordinate break the lines.
@@ -58,6 +60,8 @@ pub(crate) enum Glyph {
     Bar,
     /// Cross marker.
     Cross,
+    /// Thin gray dotted line (the reference [`Figure::guide`]).
+    Dotted,
 }
 
 /// A whole plot.
@@ -77,6 +81,9 @@ pub(crate) struct Figure {
     pub curves: Vec<Curve>,
     /// Legend notes on line styles, after the curves.
     pub notes: Vec<(Glyph, String)>,
+    /// A reference line drawn thin, gray and dotted under the curves (e.g.
+    /// Pd = Pfa); empty for none. Non-finite points break it.
+    pub guide: Vec<(f64, f64)>,
 }
 
 /// Draws `fig` into `dir/stem.svg` and `dir/stem.png`; returns both paths.
@@ -121,6 +128,15 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, fig: &Figure) -> DrawR
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 15))
         .draw()?;
+    let ok = |p: &(f64, f64)| {
+        p.0.is_finite()
+            && p.1.is_finite()
+            && (p.0 > 0.0 || !fig.x.is_log())
+            && (p.1 > 0.0 || !fig.y.is_log())
+    };
+    for seg in segments(&fig.guide, ok) {
+        chart.draw_series(DashedLineSeries::new(seg, 2, 4, GUIDE.stroke_width(1)))?;
+    }
     for (i, c) in fig.curves.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         for seg in segments(&c.band, |p| p.1.is_finite() && p.2.is_finite()) {
@@ -140,8 +156,6 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, fig: &Figure) -> DrawR
     }
     for (i, c) in fig.curves.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
-        let ok =
-            |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite() && (p.1 > 0.0 || !fig.y.is_log());
         for seg in segments(&c.dashed, ok) {
             if seg.len() == 1 {
                 chart.draw_series([Cross::new(seg[0], 6, color.stroke_width(2))])?;
@@ -243,6 +257,12 @@ fn draw_legend<DB: DrawingBackend>(
                 }
             }
             Some(Glyph::Cross) => area.draw(&Cross::new(((x0 + x1) / 2, y), 6, line))?,
+            Some(Glyph::Dotted) => area.draw(&DashedPathElement::new(
+                vec![(x0, y), (x1, y)],
+                2,
+                4,
+                GUIDE.stroke_width(1),
+            ))?,
             None => {}
         }
         let mut text = label;

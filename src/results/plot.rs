@@ -3,6 +3,7 @@
 use super::axis::Axis;
 use super::figure::{Curve, Figure, Glyph, render};
 use super::{Results, ResultsError, Row};
+use plotters::coord::ranged1d::Ranged;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -16,19 +17,41 @@ use std::path::{Path, PathBuf};
 ///   string values;
 /// - when `K` contains `capacity`, also `latency_vs_<K>` (mean solid, p99
 ///   dashed, in ms) and `load_vs_<K>` (backhaul bytes per frame, log y);
-/// - with no swept keys, `pd_by_variant`.
+/// - with no swept keys, `pd_by_variant`;
+/// - when there are ROC rows, one ROC figure per sweep point (distinct
+///   coordinates, in row order): Pd against the measured Pfa (log x), one
+///   curve per variant through its false-alarm levels, with Pd confidence
+///   bands (error bars for a lone point) and a dotted Pd = Pfa reference.
+///   Points whose Pfa is NaN or not positive are left out. The file is `roc`
+///   when there is one sweep point, else `roc_<i>` with `i` the point's
+///   index among the distinct coordinates; with more than
+///   [`MAX_ROC_FIGURES`] points only that many, evenly spaced (always the
+///   first and the last), are drawn.
 ///
 /// In file names, characters of `K` other than letters, digits, `-` and `_`
 /// (such as `.`) become `_`. NaN points are skipped and break lines. Empty
 /// results give no plots.
 pub fn plot_all(results: &Results, dir: &Path) -> Result<Vec<PathBuf>, ResultsError> {
-    if results.rows.is_empty() {
+    if results.rows.is_empty() && results.roc.is_empty() {
         return Ok(Vec::new());
     }
     std::fs::create_dir_all(dir).map_err(|source| ResultsError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
+    let mut files = Vec::new();
+    if !results.rows.is_empty() {
+        files.extend(row_plots(results, dir)?);
+    }
+    files.extend(roc_plots(results, dir)?);
+    Ok(files)
+}
+
+/// The most ROC figures [`plot_all`] draws for one run.
+pub const MAX_ROC_FIGURES: usize = 12;
+
+/// The plots of the rows (all but the ROC figures).
+fn row_plots(results: &Results, dir: &Path) -> Result<Vec<PathBuf>, ResultsError> {
     let mut files = Vec::new();
     if results.swept_keys.is_empty() {
         files.extend(render(&by_variant(results), dir, "pd_by_variant")?);
@@ -215,7 +238,121 @@ impl<'a> Sweep<'a> {
             y,
             curves,
             notes,
+            guide: Vec::new(),
         }
+    }
+}
+
+/// The ROC figures (see [`plot_all`]).
+fn roc_plots(results: &Results, dir: &Path) -> Result<Vec<PathBuf>, ResultsError> {
+    let mut points: Vec<&[Value]> = Vec::new();
+    for r in &results.roc {
+        if !points.contains(&&r.coords[..]) {
+            points.push(&r.coords);
+        }
+    }
+    let mut files = Vec::new();
+    let n = points.len();
+    for i in spread(n, MAX_ROC_FIGURES) {
+        let stem = if n == 1 {
+            "roc".to_string()
+        } else {
+            format!("roc_{i}")
+        };
+        files.extend(render(&roc_figure(results, points[i]), dir, &stem)?);
+    }
+    Ok(files)
+}
+
+/// Up to `max` indices of `0..n`, evenly spaced, with the first and the last.
+pub(super) fn spread(n: usize, max: usize) -> Vec<usize> {
+    if n <= max || max < 2 {
+        return (0..n.min(max)).collect();
+    }
+    (0..max)
+        .map(|j| (j * (n - 1) + (max - 1) / 2) / (max - 1))
+        .collect()
+}
+
+/// The ROC figure of the sweep point at `coords`.
+fn roc_figure(results: &Results, coords: &[Value]) -> Figure {
+    let mut curves: Vec<Curve> = Vec::new();
+    let mut points: Vec<Vec<(f64, f64, f64, f64)>> = Vec::new();
+    for r in results.roc.iter().filter(|r| r.coords == coords) {
+        let i = match curves.iter().position(|c| c.label == r.variant) {
+            Some(i) => i,
+            None => {
+                curves.push(Curve {
+                    label: r.variant.clone(),
+                    ..Curve::default()
+                });
+                points.push(Vec::new());
+                curves.len() - 1
+            }
+        };
+        if r.pfa.is_finite() && r.pfa > 0.0 {
+            points[i].push((r.pfa, r.pd, r.pd_low, r.pd_high));
+        }
+    }
+    for (c, mut p) in curves.iter_mut().zip(points) {
+        p.sort_by(|a, b| a.0.total_cmp(&b.0));
+        c.solid = p.iter().map(|q| (q.0, q.1)).collect();
+        c.band = p.iter().map(|q| (q.0, q.2, q.3)).collect();
+    }
+    let xs: Vec<f64> = curves
+        .iter()
+        .flat_map(|c| c.solid.iter().map(|p| p.0))
+        .collect();
+    let x = Axis::fit(&xs, true, None);
+    let band = if curves.iter().all(|c| c.band.len() <= 1) {
+        Glyph::Bar
+    } else {
+        Glyph::Band
+    };
+    let mut notes = pd_notes(&curves, band);
+    let (lo, hi) = (x.range().start, x.range().end.min(1.0));
+    let guide = if x.is_log() && lo < hi {
+        let steps = 64;
+        (0..=steps)
+            .map(|k| {
+                let v = lo * (hi / lo).powf(f64::from(k) / f64::from(steps));
+                (v, v)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !guide.is_empty() {
+        notes.push((Glyph::Dotted, "Pd = Pfa".into()));
+    }
+    let mut title = "ROC".to_string();
+    for (j, (key, v)) in results.swept_keys.iter().zip(coords).enumerate() {
+        title.push_str(if j == 0 { ": " } else { ", " });
+        title.push_str(&format!("{key} = {}", label(v)));
+    }
+    Figure {
+        title: shorten(&title, MAX_TITLE),
+        x_desc: "false-alarm probability (measured)".into(),
+        y_desc: "detection probability".into(),
+        x,
+        y: pd_axis(),
+        curves,
+        notes,
+        guide,
+    }
+}
+
+/// The longest title in characters; longer ones end in `…`.
+const MAX_TITLE: usize = 80;
+
+/// `s` cut to at most `max` characters, ending in `…` when cut.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
     }
 }
 
@@ -252,6 +389,7 @@ fn by_variant(results: &Results) -> Figure {
         y: pd_axis(),
         curves,
         notes,
+        guide: Vec::new(),
     }
 }
 

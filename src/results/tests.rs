@@ -110,10 +110,44 @@ fn row_serde_writes_nan_as_null() {
         drops: 2,
         frames: 3,
         pd_analytic_corrected: 0.0,
+        pd_drops_low: f64::NAN,
+        pd_drops_high: 0.3,
+        null_frames: 4,
+        pfa_rel_error: 0.1,
+        pd_analytic_arrived: 0.0,
     };
     let text = serde_json::to_string(&row).unwrap();
     assert!(text.contains("\"pd\":null"), "{text}");
     let back: Row = serde_json::from_str(&text).unwrap();
     assert!(back.pd.is_nan());
-    assert_eq!(Row { pd: 0.0, ..back }, Row { pd: 0.0, ..row });
+    assert!(back.pd_drops_low.is_nan());
+    assert_eq!(
+        Row {
+            pd: 0.0,
+            pd_drops_low: 0.0,
+            ..back
+        },
+        Row {
+            pd: 0.0,
+            pd_drops_low: 0.0,
+            ..row
+        }
+    );
+}
+
+#[test]
+fn roc_figures_are_evenly_spread() {
+    use super::plot::spread;
+    assert_eq!(spread(0, 12), Vec::<usize>::new());
+    assert_eq!(spread(3, 12), [0, 1, 2]);
+    assert_eq!(spread(12, 12), (0..12).collect::<Vec<_>>());
+    for n in [13, 20, 25, 100, 1000] {
+        let s = spread(n, 12);
+        assert_eq!(s.len(), 12, "{n}");
+        assert_eq!((s[0], s[11]), (0, n - 1), "{n}");
+        assert!(s.windows(2).all(|w| w[0] < w[1]), "{n}: {s:?}");
+        let gaps: Vec<usize> = s.windows(2).map(|w| w[1] - w[0]).collect();
+        let (lo, hi) = (gaps.iter().min().unwrap(), gaps.iter().max().unwrap());
+        assert!(hi - lo <= 1, "{n}: {s:?}");
+    }
 }
