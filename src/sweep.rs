@@ -5,9 +5,12 @@
 use crate::network::{DropError, PointSpec, RunMetrics, run_drop};
 use crate::node::DropId;
 use crate::results::{Results, Row};
+
+mod rows;
+
 use crate::scenario::{Fidelity, Point, Scenario, ScenarioError};
-use crate::stats::wilson;
 use crate::trace::TraceEvent;
+pub use rows::{roc_rows, row, toml_to_json};
 
 /// Why a scenario run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -65,77 +68,6 @@ fn spec(point: &Point, record_trace: bool) -> PointSpec {
     spec
 }
 
-/// The results row of `point` from its metrics. Rates with no frames behind
-/// them are NaN (written as empty cells and nulls).
-pub fn row(point: &Point, m: &RunMetrics) -> Row {
-    let nan = f64::NAN;
-    let rate = |k: u64, n: u64| {
-        if n == 0 {
-            (nan, nan, nan)
-        } else {
-            let ci = wilson(k, n, 0.95);
-            (k as f64 / n as f64, ci.low, ci.high)
-        }
-    };
-    let (d, h1) = m.detections();
-    let (pd, pd_low, pd_high) = rate(d, h1);
-    let fa = m.design().false_alarms;
-    let (pfa, pfa_low, pfa_high) = if fa.n == 0 {
-        (nan, nan, nan)
-    } else {
-        let (p, ci) = m.pfa();
-        (p, ci.low, ci.high)
-    };
-    let (latency_mean_s, latency_p99_s) = m.latency();
-    let offered = m.offered_messages();
-    let reports: u64 = m.uplinks.iter().map(|l| l.stats.offered).sum();
-    let frac = |k: u64, n: u64| if n == 0 { 0.0 } else { k as f64 / n as f64 };
-    let frames = m.frames;
-    Row {
-        coords: point.coords.iter().map(|(_, v)| toml_to_json(v)).collect(),
-        variant: point.variant.clone(),
-        pd,
-        pd_low,
-        pd_high,
-        pfa,
-        pfa_low,
-        pfa_high,
-        pd_analytic_paper: m.pd_analytic_paper(),
-        pd_analytic_exact: m.pd_analytic_exact(),
-        latency_mean_s,
-        latency_p99_s,
-        late_fraction: frac(m.late, reports),
-        lost_fraction: frac(m.lost + m.dropped, offered),
-        backhaul_bytes_per_frame: if frames == 0 {
-            nan
-        } else {
-            m.bytes_per_frame()
-        },
-        sinr_ok_fraction: frac(m.feasible_drops(), m.drops),
-        infeasible_drops: m.infeasible_drops,
-        drops: m.drops,
-        frames,
-        pd_analytic_corrected: m.pd_analytic_corrected(),
-        pd_drops_low: nan,
-        pd_drops_high: nan,
-        null_frames: 0,
-        pfa_rel_error: nan,
-        pd_analytic_arrived: nan,
-    }
-}
-
-/// A TOML value as JSON (numbers stay numbers).
-pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
-    match v {
-        toml::Value::Integer(i) => serde_json::Value::from(*i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
-        toml::Value::String(s) => serde_json::Value::String(s.clone()),
-        other => serde_json::Value::String(other.to_string()),
-    }
-}
-
 /// Runs every point of `sc` in order. After each point, `done` gets the
 /// partial results (to save them, so nothing computed is lost) and the
 /// point's output; `progress` is called after every drop.
@@ -145,20 +77,21 @@ pub fn run_scenario(
     progress: impl FnMut(u64),
     done: impl FnMut(&Results, &Point, PointOutput),
 ) -> Result<Results, RunError> {
-    resume_scenario(sc, Vec::new(), opts, progress, done)
+    resume_scenario(sc, Vec::new(), Vec::new(), opts, progress, done)
 }
 
 /// Like [`run_scenario`], but the first `finished.len()` points are taken from
-/// `finished` (rows of an interrupted run of the same scenario) instead of
-/// being run again. A point's numbers depend only on the scenario and the
-/// point, never on what ran before it, so a resumed run gives the same rows
-/// as an uninterrupted one.
+/// `finished` (rows of an interrupted run of the same scenario), with their
+/// ROC rows from `finished_roc`, instead of being run again. A point's
+/// numbers depend only on the scenario and the point, never on what ran
+/// before it, so a resumed run gives the same rows as an uninterrupted one.
 ///
 /// The drops of every remaining point go through one dynamically scheduled
 /// pool ([`crate::pool::ordered_map`]) and are merged in (point, drop) order.
 pub fn resume_scenario(
     sc: &Scenario,
     finished: Vec<Row>,
+    finished_roc: Vec<crate::results::RocRow>,
     opts: RunOptions,
     mut progress: impl FnMut(u64),
     mut done: impl FnMut(&Results, &Point, PointOutput),
@@ -172,6 +105,11 @@ pub fn resume_scenario(
         rows: finished.into_iter().take(skip).collect(),
         roc: Vec::new(),
     };
+    results.roc = (finished_roc.into_iter())
+        .filter(|r| {
+            (results.rows.iter()).any(|row| row.coords == r.coords && row.variant == r.variant)
+        })
+        .collect();
     let todo = &points[skip..];
     let specs: Vec<PointSpec> = todo.iter().map(|p| spec(p, opts.record_trace)).collect();
     // Work item i is drop i - starts[k] of point k.
@@ -207,11 +145,13 @@ pub fn resume_scenario(
             // Points with zero drops are impossible (validated), so a point
             // completes exactly when its last drop is merged.
             while k < todo.len() && starts[k + 1] == i + 1 {
+                let m = std::mem::take(&mut metrics);
                 let out = PointOutput {
-                    row: row(&todo[k], &std::mem::take(&mut metrics)),
+                    row: row(&todo[k], &m),
                     traces: std::mem::take(&mut traces),
                 };
                 results.rows.push(out.row.clone());
+                results.roc.extend(roc_rows(&todo[k], &m));
                 done(&results, &todo[k], out);
                 k += 1;
             }

@@ -3,7 +3,7 @@
 use crate::{CheckCmd, RunCmd};
 use anyhow::{Context, Result};
 use iaps::node::DropId;
-use iaps::results::{Results, Row, plot_all};
+use iaps::results::{Results, RocRow, Row, plot_all};
 use iaps::scenario::{Scenario, bundled};
 use iaps::sweep::{RunOptions, resume_scenario};
 use iaps::trace::{ChromeWriter, TraceEvent};
@@ -90,10 +90,10 @@ fn line(r: &Row) -> String {
 }
 
 /// The rows an interrupted run left in `out`, if it ran the same scenario.
-fn finished_rows(out: &Path, resolved: &str) -> Result<Vec<Row>> {
+fn finished_rows(out: &Path, resolved: &str) -> Result<(Vec<Row>, Vec<RocRow>)> {
     let previous = match std::fs::read_to_string(out.join("scenario.resolved.toml")) {
         Ok(p) => p,
-        Err(_) => return Ok(Vec::new()),
+        Err(_) => return Ok((Vec::new(), Vec::new())),
     };
     if previous != resolved {
         anyhow::bail!(
@@ -102,8 +102,8 @@ fn finished_rows(out: &Path, resolved: &str) -> Result<Vec<Row>> {
         );
     }
     match Results::load(out) {
-        Ok(r) => Ok(r.rows),
-        Err(_) => Ok(Vec::new()),
+        Ok(r) => Ok((r.rows, r.roc)),
+        Err(_) => Ok((Vec::new(), Vec::new())),
     }
 }
 
@@ -176,10 +176,10 @@ pub fn run(a: &RunCmd) -> Result<()> {
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let resolved_path = out.join("scenario.resolved.toml");
     let resolved = sc.resolved_toml();
-    let finished = if a.resume {
+    let (finished, finished_roc) = if a.resume {
         finished_rows(&out, &resolved)?
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     std::fs::write(&resolved_path, &resolved)
         .with_context(|| format!("writing {}", resolved_path.display()))?;
@@ -223,6 +223,7 @@ pub fn run(a: &RunCmd) -> Result<()> {
     let results = resume_scenario(
         &sc,
         finished,
+        finished_roc,
         opts,
         |_| bar.inc(1),
         |partial, p, output| {
