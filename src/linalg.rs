@@ -71,12 +71,23 @@ pub fn mul(a: &CMat, b: &CMat) -> CMat {
 
 /// `a v` for a complex matrix and vector, column by column (vectorizes).
 pub fn mul_vec(a: &CMat, v: &CVec) -> CVec {
-    assert_eq!(a.ncols(), v.len(), "inner dimensions");
-    let n = a.nrows();
+    mul_slice(a.as_slice(), a.nrows(), v.as_slice(), false)
+}
+
+/// `a conj(v)` (for example a matched filter `Z conj(u)`), without forming
+/// `conj(v)`.
+pub fn mul_conj_vec(a: &CMat, v: &CVec) -> CVec {
+    mul_slice(a.as_slice(), a.nrows(), v.as_slice(), true)
+}
+
+/// `A v` or `A conj(v)` for a column-major `n x v.len()` matrix `a`.
+fn mul_slice(a: &[C64], n: usize, v: &[C64], conj: bool) -> CVec {
+    assert_eq!(a.len(), n * v.len(), "inner dimensions");
     let mut out = CVec::zeros(n);
-    let (av, o) = (a.as_slice(), out.as_mut_slice());
+    let o = out.as_mut_slice();
     for (j, &x) in v.iter().enumerate() {
-        for (o, &g) in o.iter_mut().zip(&av[j * n..(j + 1) * n]) {
+        let x = if conj { x.conj() } else { x };
+        for (o, &g) in o.iter_mut().zip(&a[j * n..(j + 1) * n]) {
             o.re += g.re * x.re - g.im * x.im;
             o.im += g.re * x.im + g.im * x.re;
         }
@@ -97,6 +108,8 @@ mod tests {
         assert!(d.iter().all(|z| z.norm() < 1e-12));
         let v = CVec::from_iterator(16, b.column(3).iter().copied());
         let d = mul_vec(&a, &v) - &a * &v;
+        assert!(d.iter().all(|z| z.norm() < 1e-12));
+        let d = mul_conj_vec(&a, &v) - &a * v.conjugate();
         assert!(d.iter().all(|z| z.norm() < 1e-12));
     }
 }

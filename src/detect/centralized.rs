@@ -7,7 +7,7 @@ use crate::radio::Scene;
 /// The matched-filter output `Z conj(u)` (N_r entries): everything the
 /// detectors need from a frame's samples.
 pub fn matched(z: &CMat, u: &CVec) -> CVec {
-    z * u.conjugate()
+    crate::linalg::mul_conj_vec(z, u)
 }
 
 /// Node r's term of eq. (25): `|b_r^H (Z_r - G_r X) conj(u)|^2 / (sigma^2 ||b_r||^2 ||u||^2)`.

@@ -23,7 +23,7 @@
 
 use super::importance::BiasLaw;
 use crate::detect::LocalDetector;
-use crate::linalg::{C64, CMat, CVec, cn, cn_matrix, dotc, mul, mul_vec};
+use crate::linalg::{C64, CMat, CVec, cn, cn_matrix, dotc, mul, mul_conj_vec, mul_vec};
 use crate::node::{DropCtx, FrameSymbols, NodeId, Observation};
 use crate::radio::draw_alpha;
 use crate::rng::{STREAM_NOISE, STREAM_SYMBOLS};
@@ -250,7 +250,7 @@ impl Medium {
     /// `u = S^T conj(W^H a)`, `v = S conj(u)`, `X conj(u) = W v`: no X.
     fn frame_symbols(&self, w: &CMat, s: &CMat) -> FrameSymbols {
         let u = s.transpose() * self.wa.conjugate();
-        let v = s * u.conjugate();
+        let v = mul_conj_vec(s, &u);
         FrameSymbols {
             xu: mul_vec(w, &v),
             u_norm2: u.norm_squared(),
@@ -332,7 +332,7 @@ impl Medium {
                 let mut z = cn_matrix(&mut rng, rows, l, ctx.noise_w());
                 let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
                 // Noise projections n = N conj(u) onto e1, e2 (units of sigma ||u||).
-                let n = &z * u.conjugate();
+                let n = mul_conj_vec(&z, u);
                 let g1 = dotc(g.e1.as_slice(), n.as_slice()) / sigma_nu;
                 let g2 = g.e2.as_ref().map_or(C64::new(0.0, 0.0), |e2| {
                     dotc(e2.as_slice(), n.as_slice()) / sigma_nu

@@ -7,7 +7,6 @@
 
 use super::{Batch, DropCtx, FrameSymbols, Message, NodeId, Report};
 use crate::design::NodeDesign;
-use crate::detect::matched;
 use crate::fusion::{VotingRule, mixed_threshold};
 use crate::linalg::dotc;
 use crate::sim::SimTime;
@@ -326,8 +325,7 @@ fn central_term(
     let (y_b, quantization) = match batch {
         Batch::Full(batch) => {
             let u = sym.u.as_ref().expect("sample-level symbols carry u");
-            let y = matched(&batch.to_matrix(), u);
-            (dotc(b.as_slice(), y.as_slice()), batch.quantization_var())
+            (batch.project(b.as_slice(), u.as_slice()), batch.quantization_var())
         }
         &Batch::Projected { y_b, .. } => (y_b, 0.0),
     };

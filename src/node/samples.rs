@@ -79,16 +79,18 @@ impl SampleBatch {
     /// `step / 2`. An all-zero batch gets step 0 (and quantization variance 0).
     /// The samples must be finite.
     pub fn quantize(z: &CMat, format: SampleFormat) -> Self {
-        let flat: Vec<f64> = z.iter().flat_map(|c| [c.re, c.im]).collect();
+        let flat = || z.iter().flat_map(|c| [c.re, c.im]);
         let data = match format {
-            SampleFormat::F64 => SampleData::F64(flat),
-            SampleFormat::F32 => SampleData::F32(flat.iter().map(|&x| x as f32).collect()),
+            SampleFormat::F64 => SampleData::F64(flat().collect()),
+            SampleFormat::F32 => SampleData::F32(flat().map(|x| x as f32).collect()),
             SampleFormat::I16 => {
+                let flat: Vec<f64> = flat().collect();
                 let (scale, q) = quantize_ints(&flat, f64::from(i16::MAX));
                 let data = q.into_iter().map(|x| x as i16).collect();
                 SampleData::I16 { scale, data }
             }
             SampleFormat::I8 => {
+                let flat: Vec<f64> = flat().collect();
                 let (scale, q) = quantize_ints(&flat, f64::from(i8::MAX));
                 let data = q.into_iter().map(|x| x as i8).collect();
                 SampleData::I8 { scale, data }
@@ -132,6 +134,37 @@ impl SampleBatch {
         assert_eq!(flat.len(), 2 * rows * cols, "sample batch length");
         let it = flat.chunks_exact(2).map(|p| C64::new(p[0], p[1]));
         CMat::from_iterator(rows, cols, it)
+    }
+
+    /// `b^H Z conj(u)` straight from the batch's values (no matrix is formed):
+    /// what the CC's centralized term needs of a batch.
+    pub fn project(&self, b: &[C64], u: &[C64]) -> C64 {
+        let rows = self.rows as usize;
+        let mut y = C64::new(0.0, 0.0);
+        let mut add = |vals: &mut dyn Iterator<Item = f64>| {
+            // Column l holds rows re, im pairs; accumulate (b^H z_l) conj(u_l).
+            let mut col = C64::new(0.0, 0.0);
+            let (mut i, mut l) = (0usize, 0usize);
+            while let (Some(re), Some(im)) = (vals.next(), vals.next()) {
+                let bi = b[i];
+                col.re += bi.re * re + bi.im * im;
+                col.im += bi.re * im - bi.im * re;
+                i += 1;
+                if i == rows {
+                    y += col * u[l].conj();
+                    col = C64::new(0.0, 0.0);
+                    i = 0;
+                    l += 1;
+                }
+            }
+        };
+        match &self.data {
+            SampleData::F64(v) => add(&mut v.iter().copied()),
+            SampleData::F32(v) => add(&mut v.iter().map(|&x| f64::from(x))),
+            SampleData::I16 { scale, data } => add(&mut data.iter().map(|&q| scale * f64::from(q))),
+            SampleData::I8 { scale, data } => add(&mut data.iter().map(|&q| scale * f64::from(q))),
+        }
+        y
     }
 
     /// Variance the format adds per complex sample: `step^2 / 6` for the integer
@@ -247,6 +280,21 @@ mod tests {
                 );
                 assert_eq!(b.wire_len(), bincode_len(&b));
             }
+        }
+    }
+
+    #[test]
+    fn projection_equals_the_matrix_product() {
+        let z = batch(20, 30);
+        let mut rng = stream(5, &[STREAM_TEST, 0x70]);
+        let b = crate::linalg::cn_matrix(&mut rng, 20, 1, 1.0);
+        let u = crate::linalg::cn_matrix(&mut rng, 30, 1, 1.0);
+        for f in FORMATS {
+            let batch = SampleBatch::quantize(&z, f);
+            let y = batch.to_matrix() * u.map(|c| c.conj());
+            let want: C64 = (b.adjoint() * y)[(0, 0)];
+            let got = batch.project(b.as_slice(), u.as_slice());
+            assert!((got - want).norm() <= 1e-12 * want.norm(), "{f:?}: {got} vs {want}");
         }
     }
 
