@@ -1,8 +1,21 @@
-//! Cost of filling a 6,600-entry `&mut [C64]` with CN(0, 1), one candidate
-//! generator + normal method per benchmark (see src/linalg/gauss.rs). Divide
-//! the time per iteration by 6,600 for ns per complex normal.
+//! Cost of Gaussian noise: filling a 6,600-entry `&mut [C64]` with CN(0, 1)
+//! by each candidate generator + normal method, the generators alone, and a
+//! frame's noise as the engine draws it (11 receivers, a stream each, 20 x 30).
+//! Divide a `fill_cn_6600` time by 6,600 for ns per complex normal.
 //!
-//! `CARGO_TARGET_DIR=... cargo bench --bench gauss`
+//! Candidates (all exact in distribution):
+//! - `chacha8_randdistr_zig`: today's `linalg::fill_cn` (rand_distr ziggurat
+//!   on `rng::stream`, ChaCha8);
+//! - `chacha8_bulk_*`: ChaCha8 read 2 KiB at a time through `fill_bytes`;
+//! - `xoshiro256pp_*`: rand_xoshiro's Xoshiro256++ seeded from the ChaCha8 stream;
+//! - `noise_rng_x8_*`: `rng::NoiseRng`, eight Xoshiro256++ lanes;
+//! - `*_own_zig`: `linalg::gauss`'s ziggurat (`fill_cn_zig`, or the bulk loop
+//!   `fill_cn_fast` on a `NoiseRng`);
+//! - `*_polar_std_ln`, `*_box_muller_blocks`: Marsaglia's polar method and
+//!   Box-Muller over blocks, with std's `ln`/`sin_cos` (the system libm, so
+//!   not bit-portable as written; the compiler does not vectorize them).
+//!
+//! `cargo bench --bench gauss` (add `-- fill_cn_6600` for one group).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use iaps::linalg::{C64, fill_cn, fill_cn_fast, fill_cn_zig};
