@@ -1,5 +1,9 @@
 //! Complex matrix aliases and circularly-symmetric Gaussian fills.
 
+pub mod gauss;
+
+pub use gauss::{fill_cn_fast, fill_cn_zig};
+
 use nalgebra::{DMatrix, DVector};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
