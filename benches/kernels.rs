@@ -39,7 +39,47 @@ fn kernels(c: &mut Criterion) {
         b.iter(|| allocate(black_box(&problem), Policy::MaxP0))
     });
     c.bench_function("scene_draw", |b| b.iter(|| Scene::draw(&p, &mut rng)));
+    // The sample-level direct path of one RAP: (G_r W) S, 20 x 9 times 9 x 30.
+    let gw = iaps::linalg::mul(&scene.g[0], &w);
+    let s = iaps::linalg::cn_matrix(&mut rng, w.ncols(), l, 1.0);
+    c.bench_function("direct_path_gw_s", |b| {
+        b.iter(|| iaps::linalg::mul(black_box(&gw), black_box(&s)))
+    });
+    let (ar, ai) = (gw.map(|z| z.re), gw.map(|z| z.im));
+    c.bench_function("direct_path_real_gemm", |b| {
+        b.iter(|| variants::real_gemm(black_box(&ar), black_box(&ai), black_box(&s)))
+    });
+    let (n, k) = (gw.nrows(), gw.ncols());
+    let blk = nalgebra::DMatrix::from_fn(2 * n, 2 * k, |i, j| {
+        let z = gw[(i % n, j % k)];
+        match (i < n, j < k) {
+            (true, true) | (false, false) => z.re,
+            (true, false) => -z.im,
+            (false, true) => z.im,
+        }
+    });
+    let ss = nalgebra::DMatrix::from_fn(2 * k, l, |i, j| {
+        if i < k { s[(i, j)].re } else { s[(i - k, j)].im }
+    });
+    c.bench_function("direct_path_stacked_gemm", |b| {
+        b.iter(|| black_box(&blk) * black_box(&ss))
+    });
 }
 
 criterion_group!(benches, kernels);
 criterion_main!(benches);
+
+/// Variants of the direct-path product, to choose the kernel (not a target).
+pub mod variants {
+    use iaps::linalg::{C64, CMat};
+    use nalgebra::DMatrix;
+
+    /// Four real products through nalgebra's f64 gemm.
+    pub fn real_gemm(ar: &DMatrix<f64>, ai: &DMatrix<f64>, s: &CMat) -> CMat {
+        let sr = s.map(|z| z.re);
+        let si = s.map(|z| z.im);
+        let zr = ar * &sr - ai * &si;
+        let zi = ar * &si + ai * &sr;
+        CMat::from_fn(zr.nrows(), zr.ncols(), |i, j| C64::new(zr[(i, j)], zi[(i, j)]))
+    }
+}

@@ -5,7 +5,7 @@ use crate::detect::LocalDetector;
 use crate::linalg::CMat;
 use crate::params::Params;
 use crate::radio::Scene;
-use crate::rng::{ChaCha8Rng, stream};
+use crate::rng::{ChaCha8Rng, NoiseRng, noise_stream, stream};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
@@ -44,6 +44,11 @@ impl fmt::Display for DropId {
 /// the same geometry, symbols and noise, and differences between curves are
 /// free of sampling noise between independent draws.
 pub fn drop_stream(seed: u64, id: DropId, common: bool, tag: u64, path: &[u64]) -> ChaCha8Rng {
+    stream(seed, &stream_path(id, common, tag, path))
+}
+
+/// The full path of stream `tag` of drop `id` ([`drop_stream`]).
+fn stream_path(id: DropId, common: bool, tag: u64, path: &[u64]) -> Vec<u64> {
     let mut full = Vec::with_capacity(path.len() + 4);
     full.push(tag);
     if !common {
@@ -51,7 +56,7 @@ pub fn drop_stream(seed: u64, id: DropId, common: bool, tag: u64, path: &[u64]) 
     }
     full.push(id.drop);
     full.extend_from_slice(path);
-    stream(seed, &full)
+    full
 }
 
 /// One drop as every actor sees it. Built once per drop and shared behind an
@@ -80,6 +85,12 @@ impl DropCtx {
     /// path only, so an actor draws the same numbers whatever runs beside it.
     pub fn stream(&self, tag: u64, path: &[u64]) -> ChaCha8Rng {
         drop_stream(self.seed, self.id, self.common, tag, path)
+    }
+
+    /// The bulk-noise generator of stream `tag` of this drop, named like
+    /// [`DropCtx::stream`] ([`crate::rng::NoiseRng`], for `fill_cn_fast`).
+    pub fn noise(&self, tag: u64, path: &[u64]) -> NoiseRng {
+        noise_stream(self.seed, &stream_path(self.id, self.common, tag, path))
     }
 
     /// `sigma_s^2`, the sensing noise power.

@@ -81,8 +81,22 @@ impl SampleBatch {
     pub fn quantize(z: &CMat, format: SampleFormat) -> Self {
         let flat = || z.iter().flat_map(|c| [c.re, c.im]);
         let data = match format {
-            SampleFormat::F64 => SampleData::F64(flat().collect()),
-            SampleFormat::F32 => SampleData::F32(flat().map(|x| x as f32).collect()),
+            SampleFormat::F64 => {
+                let mut v = vec![0.0; 2 * z.len()];
+                for (p, c) in v.chunks_exact_mut(2).zip(z.iter()) {
+                    p[0] = c.re;
+                    p[1] = c.im;
+                }
+                SampleData::F64(v)
+            }
+            SampleFormat::F32 => {
+                let mut v = vec![0.0f32; 2 * z.len()];
+                for (p, c) in v.chunks_exact_mut(2).zip(z.iter()) {
+                    p[0] = c.re as f32;
+                    p[1] = c.im as f32;
+                }
+                SampleData::F32(v)
+            }
             SampleFormat::I16 => {
                 let flat: Vec<f64> = flat().collect();
                 let (scale, q) = quantize_ints(&flat, f64::from(i16::MAX));
@@ -140,31 +154,26 @@ impl SampleBatch {
     /// what the CC's centralized term needs of a batch.
     pub fn project(&self, b: &[C64], u: &[C64]) -> C64 {
         let rows = self.rows as usize;
-        let mut y = C64::new(0.0, 0.0);
-        let mut add = |vals: &mut dyn Iterator<Item = f64>| {
-            // Column l holds rows re, im pairs; accumulate (b^H z_l) conj(u_l).
-            let mut col = C64::new(0.0, 0.0);
-            let (mut i, mut l) = (0usize, 0usize);
-            while let (Some(re), Some(im)) = (vals.next(), vals.next()) {
-                let bi = b[i];
-                col.re += bi.re * re + bi.im * im;
-                col.im += bi.re * im - bi.im * re;
-                i += 1;
-                if i == rows {
-                    y += col * u[l].conj();
-                    col = C64::new(0.0, 0.0);
-                    i = 0;
-                    l += 1;
+        // Column l holds `rows` (re, im) pairs: y = sum_l (b^H z_l) conj(u_l).
+        fn go<T: Copy>(v: &[T], rows: usize, b: &[C64], u: &[C64], f: impl Fn(T) -> f64) -> C64 {
+            let mut y = C64::new(0.0, 0.0);
+            for (col, &ul) in v.chunks_exact(2 * rows.max(1)).zip(u) {
+                let (mut re, mut im) = (0.0, 0.0);
+                for (p, bi) in col.chunks_exact(2).zip(b) {
+                    let (x, z) = (f(p[0]), f(p[1]));
+                    re += bi.re * x + bi.im * z;
+                    im += bi.re * z - bi.im * x;
                 }
+                y += C64::new(re, im) * ul.conj();
             }
-        };
-        match &self.data {
-            SampleData::F64(v) => add(&mut v.iter().copied()),
-            SampleData::F32(v) => add(&mut v.iter().map(|&x| f64::from(x))),
-            SampleData::I16 { scale, data } => add(&mut data.iter().map(|&q| scale * f64::from(q))),
-            SampleData::I8 { scale, data } => add(&mut data.iter().map(|&q| scale * f64::from(q))),
+            y
         }
-        y
+        match &self.data {
+            SampleData::F64(v) => go(v, rows, b, u, |x| x),
+            SampleData::F32(v) => go(v, rows, b, u, f64::from),
+            SampleData::I16 { scale, data } => go(data, rows, b, u, |q| scale * f64::from(q)),
+            SampleData::I8 { scale, data } => go(data, rows, b, u, |q| scale * f64::from(q)),
+        }
     }
 
     /// Variance the format adds per complex sample: `step^2 / 6` for the integer
