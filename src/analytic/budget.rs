@@ -51,7 +51,7 @@ impl Gram {
     pub fn expect(self, l: usize, f: impl Fn(f64) -> f64) -> f64 {
         match self {
             Gram::Nominal => f(l as f64),
-            Gram::Random(n) => GammaQuadrature::new(l as f64, n).expect(f),
+            Gram::Random(n) => GammaQuadrature::cached(l as f64, n).expect(f),
         }
     }
 }
@@ -60,11 +60,30 @@ impl LinkBudget {
     /// The budget of `scene` under precoder `w` (eq. 1) and sensing noise `noise_w`,
     /// with local filters built as `filter` says.
     pub fn new(scene: &Scene, w: &CMat, noise_w: f64, l: usize, filter: LocalFilter) -> Self {
+        let detectors: Vec<LocalDetector> = (0..scene.nodes())
+            .map(|r| LocalDetector::new(scene, r, w, noise_w, filter))
+            .collect();
+        Self::with_detectors(scene, w, noise_w, l, &detectors)
+    }
+
+    /// The same budget from the nodes' detectors, already built (index r is
+    /// node r).
+    pub fn with_detectors(
+        scene: &Scene,
+        w: &CMat,
+        noise_w: f64,
+        l: usize,
+        detectors: &[LocalDetector],
+    ) -> Self {
         let nodes = (0..scene.nodes())
             .map(|r| {
                 let b: &CVec = &scene.b[r];
+                let det = &detectors[r];
                 let paper_local = if r == 0 {
                     b.norm_squared() / noise_w
+                } else if det.kind() == LocalFilter::Whitened {
+                    // q = Q^-1 b already.
+                    crate::linalg::dotc(b.as_slice(), det.filter().as_slice()).re
                 } else {
                     let cov = scene.interference_covariance(r, w, noise_w);
                     let x = cov.cholesky().expect("positive definite").solve(b);
@@ -74,7 +93,7 @@ impl LinkBudget {
                     alpha_var: scene.alpha_var[r],
                     central_gain: b.norm_squared(),
                     quantization_w: 0.0,
-                    local_gain: LocalDetector::new(scene, r, w, noise_w, filter).gain(),
+                    local_gain: det.gain(),
                     paper_local,
                 }
             })

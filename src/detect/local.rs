@@ -37,6 +37,8 @@ pub struct LocalDetector {
     scale: f64,
     /// `|q^H b|^2 / ||q||^2`: the array gain the target sees through q.
     gain: f64,
+    /// The filter it was built with.
+    kind: LocalFilter,
 }
 
 impl LocalDetector {
@@ -83,6 +85,7 @@ impl LocalDetector {
             cancel_row,
             scale: noise_w * q2,
             gain,
+            kind: if r == 0 { LocalFilter::Cancel } else { filter },
         }
     }
 
@@ -117,6 +120,12 @@ impl LocalDetector {
     /// The filter vector q.
     pub fn filter(&self) -> &CVec {
         &self.q
+    }
+
+    /// The filter it was built with (the BS, which has no direct path,
+    /// reports `Cancel`: it uses q = b).
+    pub fn kind(&self) -> LocalFilter {
+        self.kind
     }
 
     /// Whether it subtracts the direct path itself (the `cancel` filter).

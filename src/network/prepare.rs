@@ -30,13 +30,8 @@ pub fn prepare_drop(spec: &PointSpec, ctx: Arc<DropCtx>) -> Prepared {
     let (p, net) = (spec.params.as_ref(), spec.net.as_ref());
     let nodes = net.nodes.nodes(p.system.raps);
     let (pfa, l) = (p.sensing.pfa, p.system.frame_symbols);
-    let mut budget = LinkBudget::new(
-        &ctx.scene,
-        &ctx.w,
-        p.noise.sensing_w,
-        l,
-        p.sensing.local_filter,
-    );
+    let mut budget =
+        LinkBudget::with_detectors(&ctx.scene, &ctx.w, p.noise.sensing_w, l, &ctx.detectors);
     if spec.fidelity == Fidelity::Sample && net.sample_format.is_integer() {
         for &r in &nodes {
             if matches!(

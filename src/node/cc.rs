@@ -140,6 +140,8 @@ pub struct Cc {
     /// `G_r^H b_r` per node (RAPs), so that the direct path's part of the
     /// centralized term, `b^H G_r X conj(u)`, is one dot product.
     gb: Vec<Option<crate::linalg::CVec>>,
+    /// `||b_r||^2` per node.
+    b_norm2: Vec<f64>,
 }
 
 impl Cc {
@@ -150,8 +152,10 @@ impl Cc {
         let gb = (0..scene.nodes())
             .map(|r| (r > 0).then(|| scene.g[r - 1].adjoint() * &scene.b[r]))
             .collect();
+        let b_norm2 = scene.b.iter().map(|b| b.norm_squared()).collect();
         Cc {
             gb,
+            b_norm2,
             ctx,
             open: BTreeMap::new(),
             thresholds: Cache::new(cfg.levels.len(), cfg.expected.len()),
@@ -186,8 +190,8 @@ impl Cc {
         let (source, statistic, bit) = match msg.payload {
             Report::Samples(batch) => {
                 f.samples += 1;
-                let gb = self.gb[node.index()].as_ref();
-                let t = central_term(&self.ctx, node, gb, &batch, &f.symbols);
+                let r = node.index();
+                let t = central_term(&self.ctx, node, (self.gb[r].as_ref(), self.b_norm2[r]), &batch, &f.symbols);
                 (Source::Central, t, false)
             }
             Report::Statistic(t) => (Source::Local, t, false),
@@ -317,7 +321,7 @@ impl Cache {
 fn central_term(
     ctx: &DropCtx,
     node: NodeId,
-    gb: Option<&crate::linalg::CVec>,
+    (gb, b_norm2): (Option<&crate::linalg::CVec>, f64),
     batch: &Batch,
     sym: &FrameSymbols,
 ) -> f64 {
@@ -333,5 +337,5 @@ fn central_term(
         dotc(gb.as_slice(), sym.xu.as_slice())
     });
     let noise = ctx.noise_w() + quantization;
-    (y_b - direct).norm_sqr() / (noise * b.norm_squared() * sym.u_norm2)
+    (y_b - direct).norm_sqr() / (noise * b_norm2 * sym.u_norm2)
 }

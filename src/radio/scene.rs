@@ -136,8 +136,11 @@ impl Scene {
     /// Interference-plus-noise covariance at RAP r (1-based), `Q_r + sigma^2 I` with
     /// `Q_r = G_r W W^H G_r^H` (eq. 37).
     pub fn interference_covariance(&self, r: usize, w: &CMat, noise_w: f64) -> CMat {
-        let gw = &self.g[r - 1] * w;
-        let n = gw.nrows();
-        gw.clone() * gw.adjoint() + CMat::identity(n, n) * C64::new(noise_w, 0.0)
+        let gw = crate::linalg::mul(&self.g[r - 1], w);
+        let mut q = crate::linalg::mul(&gw, &gw.adjoint());
+        for i in 0..q.nrows() {
+            q[(i, i)] += C64::new(noise_w, 0.0);
+        }
+        q
     }
 }

@@ -4,30 +4,23 @@ use super::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// One queued event. Ordered by `(time, seq)` reversed, so that the max-heap
-/// [`BinaryHeap`] pops the earliest; the event itself takes no part.
-#[derive(Debug)]
-struct Entry<E> {
+/// One queued event's key: ordered by `(time, seq)` reversed, so that the
+/// max-heap [`BinaryHeap`] pops the earliest. The event itself waits in a
+/// slab at `slot`: the heap moves 24-byte keys, not events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key {
     time: SimTime,
     seq: u64,
-    event: E,
+    slot: u32,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
-    }
-}
-
-impl<E> Eq for Entry<E> {}
-
-impl<E> PartialOrd for Entry<E> {
+impl PartialOrd for Key {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl<E> Ord for Entry<E> {
+impl Ord for Key {
     fn cmp(&self, other: &Self) -> Ordering {
         (other.time, other.seq).cmp(&(self.time, self.seq))
     }
@@ -52,7 +45,11 @@ pub struct SchedulingError {
 /// with a [`SchedulingError`].
 #[derive(Debug)]
 pub struct Kernel<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: BinaryHeap<Key>,
+    /// Queued events by slot; `None` slots are free.
+    slots: Vec<Option<E>>,
+    /// Free slots.
+    free: Vec<u32>,
     now: SimTime,
     seq: u64,
 }
@@ -62,6 +59,8 @@ impl<E> Kernel<E> {
     pub fn new() -> Self {
         Kernel {
             heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
             now: SimTime::ZERO,
             seq: 0,
         }
@@ -80,24 +79,36 @@ impl<E> Kernel<E> {
         }
         let seq = self.seq;
         self.seq += 1;
-        self.heap.push(Entry {
+        let slot = match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = Some(event);
+                i
+            }
+            None => {
+                self.slots.push(Some(event));
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 queued events")
+            }
+        };
+        self.heap.push(Key {
             time: at,
             seq,
-            event,
+            slot,
         });
         Ok(())
     }
 
     /// Pops the earliest event and advances `now` to its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let Entry { time, event, .. } = self.heap.pop()?;
+        let Key { time, slot, .. } = self.heap.pop()?;
         self.now = time;
+        self.free.push(slot);
+        let event = self.slots[slot as usize].take().expect("a queued key has its event");
         Some((time, event))
     }
 
     /// The time of the next event, if any, without popping it.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|e| e.time)
+        self.heap.peek().map(|k| k.time)
     }
 
     /// Events still queued.

@@ -54,6 +54,25 @@ impl GammaQuadrature {
         }
     }
 
+    /// The rule for `(shape, n)`, built once per thread and shared after
+    /// (a rule costs an `n x n` eigen-decomposition; drops ask for the same
+    /// one again and again).
+    pub fn cached(shape: f64, n: usize) -> std::rc::Rc<GammaQuadrature> {
+        use std::cell::RefCell;
+        use std::collections::HashMap;
+        use std::rc::Rc;
+        thread_local! {
+            static RULES: RefCell<HashMap<(u64, usize), Rc<GammaQuadrature>>> =
+                RefCell::new(HashMap::new());
+        }
+        RULES.with(|r| {
+            r.borrow_mut()
+                .entry((shape.to_bits(), n))
+                .or_insert_with(|| Rc::new(GammaQuadrature::new(shape, n)))
+                .clone()
+        })
+    }
+
     /// `E[f(G)]` by the rule.
     pub fn expect(&self, f: impl Fn(f64) -> f64) -> f64 {
         self.nodes
