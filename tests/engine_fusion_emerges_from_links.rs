@@ -104,6 +104,14 @@ fn runs_do_not_depend_on_the_thread_count() {
     assert_eq!(one.metrics, two.metrics);
     assert_eq!(summary(&one.metrics), summary(&two.metrics));
     assert!(one.metrics.lost > 0);
+    // Statistic level, importance-sampled, with the ROC: the same.
+    let mut spec = PointSpec::new(&p, &n, 9, 400);
+    spec.fidelity = iaps::network::Fidelity::Statistic;
+    spec.pfa_estimator = iaps::network::PfaEstimator::Importance;
+    spec.roc = vec![1e-6, 1e-3];
+    let one = run_drops(&spec, 6, 1, |_| {}).unwrap();
+    let two = run_drops(&spec, 6, 2, |_| {}).unwrap();
+    assert_eq!(one.metrics, two.metrics);
 }
 
 #[test]
