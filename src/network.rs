@@ -16,14 +16,17 @@
 //!                 are counted late
 //! ```
 
+mod arrived;
 mod config;
 pub mod importance;
 mod medium;
 mod metrics;
 mod prepare;
 mod run;
+pub mod transport;
 mod world;
 
+pub use arrived::ArrivedPd;
 pub use config::{NetParams, SymbolDelivery};
 pub use medium::{Fidelity, FrameTruth, Generators, Medium};
 pub use metrics::{FrameRecord, FusedCounts, LevelMetrics, LinkReport, RunMetrics};

@@ -4,8 +4,10 @@
 
 pub mod kernel;
 pub mod link;
+pub mod segment;
 pub mod time;
 
 pub use kernel::{Kernel, SchedulingError};
-pub use link::{Link, LinkConfig, LinkKey, LinkProblem, LinkStats, Transmission};
+pub use link::{Link, LinkConfig, LinkKey, LinkProblem, LinkStats, Transmission, serialization};
+pub use segment::{Offered, Scheduling, Segment, SegmentConfig};
 pub use time::SimTime;

@@ -102,6 +102,7 @@ fn rap(ctx: &Arc<DropCtx>, policy: ReportPolicy) -> Receiver {
         policy,
         format: SampleFormat::F32,
         tau: 6.9,
+        skip_stale: false,
     };
     Receiver::new(ctx.clone(), cfg)
 }

@@ -1,5 +1,6 @@
 //! Network parameters: timing, links, reporting policies, CC fusion.
 
+use super::transport::{Aggregation, Fault, Transport, TransportParams};
 use crate::design::NodePfa;
 use crate::node::{CcFusion, ReportPolicy, SampleFormat, SymbolFormat};
 use crate::params::{Errors, NodeSet, ParamError, ParamKey};
@@ -50,6 +51,13 @@ pub struct NetParams {
     pub nodes: NodeSet,
     /// Probability that a frame has a target.
     pub target_probability: f64,
+    /// Packets, transport and stale reports on every link.
+    pub transport: TransportParams,
+    /// Shared aggregation segments after the nodes' uplinks.
+    pub aggregation: Vec<Aggregation>,
+    /// A fault of node r at index r (`None`: none); shorter lists mean no
+    /// fault for the nodes beyond.
+    pub faults: Vec<Option<Fault>>,
 }
 
 impl Default for NetParams {
@@ -75,6 +83,9 @@ impl Default for NetParams {
             fusion: CcFusion::Glrt,
             nodes: NodeSet::All,
             target_probability: 0.5,
+            transport: TransportParams::default(),
+            aggregation: Vec::new(),
+            faults: Vec::new(),
         }
     }
 }
@@ -142,6 +153,57 @@ impl NetParams {
             tp,
             "must be in [0, 1]",
         );
+        let t = &self.transport;
+        if let Some(mtu) = t.mtu_bytes {
+            e.need(
+                mtu > t.packet_header_bytes,
+                ParamKey::MtuBytes,
+                mtu,
+                "must be larger than backhaul.packet_header_bytes (a packet needs room for data)",
+            );
+        }
+        e.need(
+            t.transport == Transport::Datagram || t.rto > SimTime::ZERO,
+            ParamKey::RtoS,
+            t.rto.as_secs(),
+            "must be > 0 s with reliable transport",
+        );
+        let mut seen: Vec<usize> = Vec::new();
+        for (entry, a) in self.aggregation.iter().enumerate() {
+            let twice: Vec<usize> = a
+                .nodes
+                .iter()
+                .copied()
+                .filter(|n| seen.contains(n))
+                .collect();
+            e.need(
+                twice.is_empty(),
+                ParamKey::AggregationNodes { entry },
+                format!("{twice:?}"),
+                "must not list a node another aggregation entry lists (a report crosses one segment)",
+            );
+            e.need(
+                !a.nodes.is_empty(),
+                ParamKey::AggregationNodes { entry },
+                "[]",
+                "must list at least one node",
+            );
+            seen.extend(&a.nodes);
+        }
+        for (node, f) in self.faults.iter().enumerate() {
+            if let Some(f) = f {
+                e.need(
+                    f.restart.is_none_or(|r| r > f.crash),
+                    ParamKey::Fault { node },
+                    format!(
+                        "crash {} s, restart {:?} s",
+                        f.crash.as_secs(),
+                        f.restart.map(SimTime::as_secs)
+                    ),
+                    "must restart after it crashes",
+                );
+            }
+        }
         e.result()
     }
 }

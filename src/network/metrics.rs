@@ -127,16 +127,32 @@ pub struct RunMetrics {
     pub latency_sum_s: f64,
     /// What the CC fused.
     pub fused: FusedCounts,
+    /// Reports the nodes offered to their uplinks.
+    pub reports: u64,
     /// Reports that reached the CC after their frame was decided.
     pub late: u64,
-    /// Messages lost on links.
+    /// Messages lost on links (a lost packet under datagram transport, or a
+    /// crashed sender).
     pub lost: u64,
     /// Messages refused by full buffers.
     pub dropped: u64,
-    /// Uplink of node r at index r.
+    /// Reports a node did not send because they could not make the deadline
+    /// (`stale = "skip"`).
+    pub stale_skipped: u64,
+    /// Messages discarded at a hop once stale (`stale = "skip"`).
+    pub stale_discarded: u64,
+    /// Packets sent again by reliable transport.
+    pub retransmissions: u64,
+    /// Uplink of node r at index r (counters per packet).
     pub uplinks: Vec<LinkReport>,
     /// Downlink to node r at index r.
     pub downlinks: Vec<LinkReport>,
+    /// Shared aggregation segments, in file order.
+    pub segments: Vec<LinkReport>,
+    /// Decided frames by the number of reports fused (index = count).
+    pub fused_nodes: Vec<u64>,
+    /// Sum over target frames of the exact Pd of the reports that arrived.
+    pub pd_arrived_sum: f64,
     /// Sum over feasible drops of the analytic Pd as printed in the paper.
     pub pd_paper_sum: f64,
     /// Sum over feasible drops of the exact analytic Pd of the CC's fusion.
@@ -166,15 +182,27 @@ impl RunMetrics {
         f.soft += g.soft;
         f.bits += g.bits;
         f.missing += g.missing;
+        self.reports += o.reports;
         self.late += o.late;
         self.lost += o.lost;
         self.dropped += o.dropped;
+        self.stale_skipped += o.stale_skipped;
+        self.stale_discarded += o.stale_discarded;
+        self.retransmissions += o.retransmissions;
+        self.pd_arrived_sum += o.pd_arrived_sum;
+        if self.fused_nodes.len() < o.fused_nodes.len() {
+            self.fused_nodes.resize(o.fused_nodes.len(), 0);
+        }
+        for (a, b) in self.fused_nodes.iter_mut().zip(&o.fused_nodes) {
+            *a += b;
+        }
         self.pd_paper_sum += o.pd_paper_sum;
         self.pd_exact_sum += o.pd_exact_sum;
         self.pd_corrected_sum += o.pd_corrected_sum;
         for (mine, theirs) in [
             (&mut self.uplinks, &o.uplinks),
             (&mut self.downlinks, &o.downlinks),
+            (&mut self.segments, &o.segments),
         ] {
             if mine.len() < theirs.len() {
                 mine.resize(theirs.len(), LinkReport::default());
@@ -248,9 +276,33 @@ impl RunMetrics {
         self.pd_exact_sum / self.feasible_drops() as f64
     }
 
-    /// Every link, uplinks first.
+    /// Every node link, uplinks first (segments apart: [`RunMetrics::segments`]).
     pub fn links(&self) -> impl Iterator<Item = &LinkReport> {
         self.uplinks.iter().chain(&self.downlinks)
+    }
+
+    /// Mean exact Pd of the reports that actually arrived, over target
+    /// frames (NaN without any).
+    pub fn pd_analytic_arrived(&self) -> f64 {
+        let n = self.design().target_frames;
+        if n == 0 {
+            f64::NAN
+        } else {
+            self.pd_arrived_sum / n as f64
+        }
+    }
+
+    /// Mean number of reports fused per decided frame.
+    pub fn fused_nodes_mean(&self) -> f64 {
+        let n: u64 = self.fused_nodes.iter().sum();
+        let s: u64 = (self.fused_nodes.iter().enumerate())
+            .map(|(i, &c)| i as u64 * c)
+            .sum();
+        if n == 0 {
+            f64::NAN
+        } else {
+            s as f64 / n as f64
+        }
     }
 
     /// Messages offered to any link.

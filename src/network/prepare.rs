@@ -74,6 +74,7 @@ pub fn prepare_drop(spec: &PointSpec, ctx: Arc<DropCtx>) -> Prepared {
                 policy: per_node(&net.report, r),
                 format: net.sample_format,
                 tau: design.tau,
+                skip_stale: net.transport.stale == super::transport::Stale::Skip,
             };
             Receiver::new(ctx.clone(), cfg)
         })
@@ -86,10 +87,12 @@ pub fn prepare_drop(spec: &PointSpec, ctx: Arc<DropCtx>) -> Prepared {
             levels: levels.clone(),
         },
     );
+    let arrived = super::ArrivedPd::new(budget, design, pfa, net.fusion, target);
     let cfg = WorldConfig {
         record_trace: spec.record_trace,
         record_frames: spec.record_frames,
         levels,
+        arrived: Some(arrived),
     };
     let world = World::new(ctx, spec.net.clone(), medium, receivers, cc, cfg);
     Prepared {

@@ -1,20 +1,23 @@
 //! One drop of the network: actors, links and the event loop that joins them.
 
+mod transport;
+
 use super::config::per_node;
 use super::importance::FusedBit;
 use super::medium::{FrameTruth, Medium};
 use super::metrics::{FrameRecord, LevelMetrics, LinkReport, RunMetrics};
 use super::{NetParams, SymbolDelivery};
 use crate::node::{
-    Cc, CcDecision, CcInput, Downlink, DropCtx, DropId, Level, Message, MessageKind, Receiver,
-    Report, Sender, Source, SymbolBlock,
+    Cc, CcDecision, CcInput, Downlink, DropCtx, DropId, Level, Message, Receiver, Report, Sender,
+    Source, SymbolBlock,
 };
 use crate::radio::{SPEED_OF_LIGHT, distance};
 use crate::rng::STREAM_LINK;
-use crate::sim::{Kernel, Link, SchedulingError, SimTime, Transmission};
-use crate::trace::{DropReason, LinkId, TraceEvent};
+use crate::sim::{Kernel, Link, SchedulingError, Segment, SimTime};
+use crate::trace::{LinkId, TraceEvent};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use transport::Flight;
 
 /// A failure inside the engine: a bug, never a property of the input.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -32,20 +35,26 @@ pub enum EngineError {
 #[derive(Debug)]
 enum Event {
     FrameStart(u64),
-    Observe { frame: u64, slot: usize },
-    ToCc { slot: usize, msg: Message<Report> },
-    ToNode { slot: usize, msg: Message<Downlink> },
+    Observe {
+        frame: u64,
+        slot: usize,
+    },
     Deadline(u64),
-}
-
-/// A message offered to a link, as the counters and traces see it.
-struct Offer {
-    link: LinkId,
-    from: Sender,
-    frame: u64,
-    kind: MessageKind,
-    /// Encoded length (the link adds its header).
-    payload: u64,
+    /// A packet of a flight reaches the end of its hop.
+    PacketArrive {
+        flight: u32,
+    },
+    /// A lost packet is sent again (reliable transport).
+    Retransmit {
+        flight: u32,
+        bytes: u64,
+        attempt: u32,
+    },
+    /// A shared segment's service ends.
+    SegmentDone(usize),
+    /// The node of a slot crashes, or restarts.
+    Crash(usize),
+    Restart(usize),
 }
 
 /// A frame between its start and its decision.
@@ -66,10 +75,14 @@ struct Slot {
     downlink: Option<Link>,
     /// Air time of a frame plus BS -> target -> node propagation.
     observe_after: SimTime,
+    /// The shared segment its reports cross next, and its sender index there.
+    segment: Option<(usize, usize)>,
+    /// Whether it has crashed (and not restarted).
+    down: bool,
 }
 
 /// How a world is set up beyond its drop and network.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct WorldConfig {
     /// Keep every trace event for the drop's report (for trace files).
     pub record_trace: bool,
@@ -77,6 +90,8 @@ pub struct WorldConfig {
     pub record_frames: bool,
     /// The CC's false-alarm levels (design first), for the metrics.
     pub levels: Vec<Level>,
+    /// The exact Pd of what arrived, per target frame.
+    pub arrived: Option<super::ArrivedPd>,
 }
 
 /// What one drop's world measured.
@@ -98,6 +113,11 @@ pub struct World {
     medium: Medium,
     kernel: Kernel<Event>,
     slots: Vec<Slot>,
+    /// Messages on their way, by id (free ids reused).
+    flights: Vec<Option<Flight>>,
+    free_flights: Vec<u32>,
+    /// Shared aggregation segments; queued items are flight ids.
+    segments: Vec<Segment<u32>>,
     cc: Cc,
     live: BTreeMap<u64, Live>,
     air: SimTime,
@@ -144,14 +164,21 @@ impl World {
                 } else {
                     SimTime::ZERO
                 };
+                let segment = (net.aggregation.iter().enumerate())
+                    .find_map(|(a, agg)| agg.nodes.iter().position(|&n| n == r).map(|i| (a, i)));
                 Slot {
                     via_downlink: node.is_rap() && net.symbols == SymbolDelivery::Downlink,
                     uplink: link(&net.uplinks, 0),
                     downlink: node.is_rap().then(|| link(&net.downlinks, 1)),
                     observe_after: air.plus(propagation),
+                    segment,
+                    down: false,
                     receiver,
                 }
             })
+            .collect();
+        let segments = (net.aggregation.iter())
+            .map(|a| Segment::new(a.segment.clone(), a.nodes.len()))
             .collect();
         World {
             interval: SimTime::from_secs(net.frame_interval_s).max(air),
@@ -162,6 +189,9 @@ impl World {
             medium,
             kernel: Kernel::new(),
             slots,
+            flights: Vec::new(),
+            free_flights: Vec::new(),
+            segments,
             cc,
             live: BTreeMap::new(),
             metrics: RunMetrics {
@@ -216,13 +246,29 @@ impl World {
     pub fn run(mut self, frames: u64) -> Result<WorldOutput, EngineError> {
         if frames > 0 {
             self.schedule(SimTime::ZERO, Event::FrameStart(0))?;
+            for slot in 0..self.slots.len() {
+                let r = self.slots[slot].receiver.node().index();
+                if let Some(Some(f)) = self.net.faults.get(r).copied() {
+                    self.schedule(f.crash, Event::Crash(slot))?;
+                    if let Some(t) = f.restart {
+                        self.schedule(t, Event::Restart(slot))?;
+                    }
+                }
+            }
         }
         while let Some((now, ev)) = self.kernel.pop() {
             match ev {
                 Event::FrameStart(n) => self.on_frame_start(now, n, frames)?,
                 Event::Observe { frame, slot } => self.on_observe(now, frame, slot)?,
-                Event::ToCc { slot, msg } => self.on_cc_input(now, slot, msg),
-                Event::ToNode { slot, msg } => self.on_node_input(now, slot, msg)?,
+                Event::PacketArrive { flight } => self.on_packet(now, flight)?,
+                Event::Retransmit {
+                    flight,
+                    bytes,
+                    attempt,
+                } => self.on_retransmit(now, flight, bytes, attempt)?,
+                Event::SegmentDone(s) => self.on_segment_done(now, s)?,
+                Event::Crash(slot) => self.on_crash(now, slot),
+                Event::Restart(slot) => self.slots[slot].down = false,
                 Event::Deadline(n) => {
                     if let Some(d) = self.cc.on_deadline(now, n) {
                         self.decided(d);
@@ -247,6 +293,13 @@ impl World {
         }
         self.metrics.uplinks = uplinks;
         self.metrics.downlinks = downlinks;
+        self.metrics.segments = (self.segments.iter())
+            .map(|s| LinkReport {
+                stats: *s.stats(),
+                span_ps: span,
+            })
+            .collect();
+        self.metrics.stale_skipped = self.slots.iter().map(|s| s.receiver.skipped()).sum();
         let (n, k) = self.drop_counts;
         self.metrics.pd_drops.add(k, n);
         Ok(WorldOutput {
@@ -317,6 +370,10 @@ impl World {
         let obs = self.medium.observe(&self.ctx, frame, node, &mut live.truth);
         let known = (!self.slots[slot].via_downlink).then(|| live.truth.symbols.clone());
         live.observes_left -= 1;
+        if self.slots[slot].down {
+            self.retire(frame);
+            return Ok(());
+        }
         if self.tracing() {
             self.note(TraceEvent::Receive {
                 at: now,
@@ -326,8 +383,9 @@ impl World {
         }
         let deadline = self.deadline(frame);
         let s = &mut self.slots[slot];
-        let link = &mut s.uplink;
-        let mut eta = |bytes: u64| link.earliest_arrival(now, bytes);
+        let (link, t) = (&mut s.uplink, &self.net.transport);
+        let header = link.config().header_bytes;
+        let mut eta = |bytes: u64| link.eta_known(now, t.wire_bytes(bytes + header));
         let out = s.receiver.on_observe(frame, obs, known, deadline, &mut eta);
         for msg in out {
             self.send_up(now, slot, msg)?;
@@ -342,22 +400,15 @@ impl World {
         slot: usize,
         msg: Message<Downlink>,
     ) -> Result<(), EngineError> {
-        let node = self.slots[slot].receiver.node();
-        if self.tracing() {
-            self.note(TraceEvent::Deliver {
-                at: now,
-                frame: msg.frame,
-                to: Sender::Node(node),
-                link: LinkId::Down(node),
-                kind: msg.payload.kind(),
-                bytes: msg.wire_len(),
-            });
+        if self.slots[slot].down {
+            return Ok(());
         }
         let Downlink::Symbols(block) = msg.payload;
         let symbols = block.decode(&self.ctx.w, &self.ctx.scene.a);
         let s = &mut self.slots[slot];
-        let link = &mut s.uplink;
-        let mut eta = |bytes: u64| link.earliest_arrival(now, bytes);
+        let (link, t) = (&mut s.uplink, &self.net.transport);
+        let header = link.config().header_bytes;
+        let mut eta = |bytes: u64| link.eta_known(now, t.wire_bytes(bytes + header));
         let out = s.receiver.on_symbols(msg.frame, symbols, &mut eta);
         for m in out {
             self.send_up(now, slot, m)?;
@@ -368,16 +419,6 @@ impl World {
     fn on_cc_input(&mut self, now: SimTime, slot: usize, msg: Message<Report>) {
         let (frame, kind) = (msg.frame, msg.payload.kind());
         let node = self.slots[slot].receiver.node();
-        if self.tracing() {
-            self.note(TraceEvent::Deliver {
-                at: now,
-                frame,
-                to: Sender::Cc,
-                link: LinkId::Up(node),
-                kind,
-                bytes: msg.wire_len(),
-            });
-        }
         match self.cc.on_report(now, msg) {
             CcInput::Stored => {}
             CcInput::Decided(d) => self.decided(d),
@@ -396,128 +437,14 @@ impl World {
         }
     }
 
-    /// Node `slot`'s report onto its uplink.
-    fn send_up(
-        &mut self,
-        now: SimTime,
-        slot: usize,
-        msg: Message<Report>,
-    ) -> Result<(), EngineError> {
-        let node = self.slots[slot].receiver.node();
-        let offer = Offer {
-            link: LinkId::Up(node),
-            from: Sender::Node(node),
-            frame: msg.frame,
-            kind: msg.payload.kind(),
-            payload: msg.wire_len(),
-        };
-        if let Some(arrive) = self.offer(now, slot, offer) {
-            self.schedule(arrive, Event::ToCc { slot, msg })?;
-        }
-        Ok(())
-    }
-
-    /// The CC's message onto the downlink of node `slot`.
-    fn send_down(
-        &mut self,
-        now: SimTime,
-        slot: usize,
-        msg: Message<Downlink>,
-    ) -> Result<(), EngineError> {
-        let offer = Offer {
-            link: LinkId::Down(self.slots[slot].receiver.node()),
-            from: Sender::Cc,
-            frame: msg.frame,
-            kind: msg.payload.kind(),
-            payload: msg.wire_len(),
-        };
-        if let Some(arrive) = self.offer(now, slot, offer) {
-            self.schedule(arrive, Event::ToNode { slot, msg })?;
-        }
-        Ok(())
-    }
-
-    /// Offers a message to a link of node `slot`: counts and traces what
-    /// became of it, and returns its arrival time if it will arrive.
-    fn offer(&mut self, now: SimTime, slot: usize, o: Offer) -> Option<SimTime> {
+    /// The node of `slot` crashes: it stops observing, forgets what it
+    /// waited for, and loses what it had queued or in flight on its uplink.
+    fn on_crash(&mut self, now: SimTime, slot: usize) {
         let s = &mut self.slots[slot];
-        let l = match o.link {
-            LinkId::Up(_) => &mut s.uplink,
-            LinkId::Down(_) => s.downlink.as_mut().expect("only RAP slots have downlinks"),
-        };
-        let bytes = o.payload + l.config().header_bytes;
-        let outcome = l.send(now, o.payload);
-        let tracing = self.tracing();
-        let (frame, from, link, kind) = (o.frame, o.from, o.link, o.kind);
-        if tracing {
-            self.note(TraceEvent::Enqueue {
-                at: now,
-                frame,
-                from,
-                link,
-                kind,
-                bytes,
-            });
-        }
-        match outcome {
-            Transmission::Delivered {
-                start,
-                finish,
-                arrive,
-            } => {
-                if tracing {
-                    self.note(TraceEvent::Send {
-                        at: start,
-                        finish,
-                        frame,
-                        from,
-                        link,
-                        kind,
-                        bytes,
-                    });
-                }
-                Some(arrive)
-            }
-            Transmission::Lost { start, finish } => {
-                self.metrics.lost += 1;
-                if tracing {
-                    self.note(TraceEvent::Send {
-                        at: start,
-                        finish,
-                        frame,
-                        from,
-                        link,
-                        kind,
-                        bytes,
-                    });
-                    self.note(TraceEvent::Drop {
-                        at: finish,
-                        frame,
-                        from,
-                        link,
-                        kind,
-                        bytes,
-                        reason: DropReason::Loss,
-                    });
-                }
-                None
-            }
-            Transmission::Dropped { backlog } => {
-                self.metrics.dropped += 1;
-                if tracing {
-                    self.note(TraceEvent::Drop {
-                        at: now,
-                        frame,
-                        from,
-                        link,
-                        kind,
-                        bytes,
-                        reason: DropReason::Buffer { backlog },
-                    });
-                }
-                None
-            }
-        }
+        s.down = true;
+        s.receiver.reset();
+        s.uplink.flush(now);
+        self.cut_flights(now, slot);
     }
 
     fn decided(&mut self, d: CcDecision) {
@@ -546,6 +473,14 @@ impl World {
         }
         let m = &mut self.metrics;
         m.frames += 1;
+        let fused = d.soft + d.bits;
+        if m.fused_nodes.len() <= fused {
+            m.fused_nodes.resize(fused + 1, 0);
+        }
+        m.fused_nodes[fused] += 1;
+        if target && let Some(a) = &mut self.cfg.arrived {
+            m.pd_arrived_sum += a.pd(&d.fused);
+        }
         for (l, level) in m.levels.iter_mut().enumerate() {
             let declared = d.declared_at[l];
             if target {

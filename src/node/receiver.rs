@@ -20,6 +20,10 @@ pub struct ReceiverConfig {
     pub format: SampleFormat,
     /// Local threshold `-ln q` of its one-bit decision.
     pub tau: f64,
+    /// Do not send a report that cannot arrive by the deadline (as far as
+    /// the uplink's quoted arrival tells); adaptive then falls back to the
+    /// richest report that fits, or to nothing.
+    pub skip_stale: bool,
 }
 
 /// Node r's receiver state for one drop.
@@ -31,6 +35,8 @@ pub struct Receiver {
     waiting: BTreeMap<u64, (Observation, SimTime)>,
     /// Symbols that arrived before the observation.
     early: BTreeMap<u64, Arc<FrameSymbols>>,
+    /// Reports not sent because they could not make the deadline.
+    skipped: u64,
 }
 
 impl Receiver {
@@ -42,6 +48,34 @@ impl Receiver {
             cfg,
             waiting: BTreeMap::new(),
             early: BTreeMap::new(),
+            skipped: 0,
+        }
+    }
+
+    /// Reports it did not send because they could not make the deadline.
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
+    /// Forgets every observation and symbol it was waiting with (a crash).
+    pub fn reset(&mut self) {
+        self.waiting.clear();
+        self.early.clear();
+    }
+
+    /// `msg`, unless it cannot arrive by `deadline` and stale reports are
+    /// skipped.
+    fn unless_stale(
+        &mut self,
+        msg: Message<Report>,
+        deadline: SimTime,
+        eta: &mut dyn FnMut(u64) -> SimTime,
+    ) -> Vec<Message<Report>> {
+        if self.cfg.skip_stale && eta(msg.wire_len()) > deadline {
+            self.skipped += 1;
+            Vec::new()
+        } else {
+            vec![msg]
         }
     }
 
@@ -89,7 +123,10 @@ impl Receiver {
         eta: &mut dyn FnMut(u64) -> SimTime,
     ) -> Vec<Message<Report>> {
         match self.cfg.policy {
-            ReportPolicy::Samples => return vec![self.samples(frame, &obs)],
+            ReportPolicy::Samples => {
+                let msg = self.samples(frame, &obs);
+                return self.unless_stale(msg, deadline, eta);
+            }
             ReportPolicy::Adaptive => {
                 let msg = self.samples(frame, &obs);
                 if eta(msg.wire_len()) <= deadline {
@@ -105,7 +142,7 @@ impl Receiver {
                 return Vec::new();
             }
         };
-        vec![self.local_report(frame, &obs, &symbols, deadline, eta)]
+        self.local_report(frame, &obs, &symbols, deadline, eta)
     }
 
     /// Frame `frame`'s symbols arrived over the downlink.
@@ -116,7 +153,7 @@ impl Receiver {
         eta: &mut dyn FnMut(u64) -> SimTime,
     ) -> Vec<Message<Report>> {
         match self.waiting.remove(&frame) {
-            Some((obs, deadline)) => vec![self.local_report(frame, &obs, &symbols, deadline, eta)],
+            Some((obs, deadline)) => self.local_report(frame, &obs, &symbols, deadline, eta),
             None => {
                 self.early.insert(frame, symbols);
                 Vec::new()
@@ -124,15 +161,16 @@ impl Receiver {
         }
     }
 
-    /// The local statistic (eq. 42), sent as a statistic or a bit.
+    /// The local statistic (eq. 42), sent as a statistic or a bit (or not
+    /// at all, when stale reports are skipped and not even the bit fits).
     fn local_report(
-        &self,
+        &mut self,
         frame: u64,
         obs: &Observation,
         sym: &FrameSymbols,
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
-    ) -> Message<Report> {
+    ) -> Vec<Message<Report>> {
         let det = self.ctx.detector(self.cfg.node);
         let t = match obs {
             Observation::Samples(z) => {
@@ -144,9 +182,9 @@ impl Receiver {
             }
         };
         let stat = self.message(frame, Report::Statistic(t));
-        match self.cfg.policy {
+        let msg = match self.cfg.policy {
             ReportPolicy::Statistic => stat,
-            ReportPolicy::Adaptive if eta(stat.wire_len()) <= deadline => stat,
+            ReportPolicy::Adaptive if eta(stat.wire_len()) <= deadline => return vec![stat],
             _ => self.message(
                 frame,
                 Report::Decision {
@@ -154,6 +192,7 @@ impl Receiver {
                     statistic: t,
                 },
             ),
-        }
+        };
+        self.unless_stale(msg, deadline, eta)
     }
 }

@@ -80,6 +80,20 @@ pub enum ParamKey {
     Report,
     /// `run.target_probability`.
     TargetProbability,
+    /// `backhaul.mtu_bytes` (against `backhaul.packet_header_bytes`).
+    MtuBytes,
+    /// `backhaul.rto_s` (with reliable transport).
+    RtoS,
+    /// The nodes of aggregation segment `entry`.
+    AggregationNodes {
+        /// Index among the segments.
+        entry: usize,
+    },
+    /// The fault of node `node` (its restart before its crash).
+    Fault {
+        /// The node.
+        node: usize,
+    },
 }
 
 impl ParamKey {
@@ -120,6 +134,12 @@ impl ParamKey {
             }
             ParamKey::Report => "backhaul.report",
             ParamKey::TargetProbability => "run.target_probability",
+            ParamKey::MtuBytes => "backhaul.mtu_bytes",
+            ParamKey::RtoS => "backhaul.rto_s",
+            ParamKey::AggregationNodes { entry } => {
+                return format!("backhaul.aggregation[{entry}].nodes");
+            }
+            ParamKey::Fault { node } => return format!("backhaul.faults[{node}]"),
         };
         s.to_string()
     }

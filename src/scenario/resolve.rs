@@ -316,6 +316,10 @@ fn file_problem(e: ParamError, f: &FileValues) -> (String, String, String) {
         | ParamKey::TargetProbability
         | ParamKey::Uplinks
         | ParamKey::Downlinks
-        | ParamKey::Report => same(e),
+        | ParamKey::Report
+        | ParamKey::MtuBytes
+        | ParamKey::RtoS
+        | ParamKey::AggregationNodes { .. }
+        | ParamKey::Fault { .. } => same(e),
     }
 }

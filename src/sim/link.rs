@@ -133,6 +133,35 @@ impl LinkConfig {
     }
 }
 
+/// Serialization time of `bytes` at `capacity_bps` (`None` is unlimited):
+/// `ceil(8 bytes 1e12 / capacity)` picoseconds, zero when unlimited.
+///
+/// Integer capacities are computed exactly in integers (1000 bytes at 1e6
+/// bit/s is exactly 8e9 ps); others in f64, rounded up. A capacity of `+inf`
+/// takes no time; a zero, negative or NaN capacity never finishes
+/// ([`SimTime::NEVER`]).
+pub fn serialization(capacity_bps: Option<f64>, bytes: u64) -> SimTime {
+    let Some(c) = capacity_bps else {
+        return SimTime::ZERO;
+    };
+    if c == f64::INFINITY || bytes == 0 {
+        SimTime::ZERO
+    } else if c.is_nan() || c <= 0.0 {
+        SimTime::NEVER
+    } else if c.fract() == 0.0 && c < 2f64.powi(100) {
+        let c = c as u128;
+        let bits_ps = u128::from(bytes) * 8 * 1_000_000_000_000;
+        SimTime(u64::try_from(bits_ps.div_ceil(c)).unwrap_or(u64::MAX))
+    } else {
+        let ps = (bytes as f64 * 8e12 / c).ceil();
+        SimTime(if ps >= u64::MAX as f64 {
+            u64::MAX
+        } else {
+            ps as u64
+        })
+    }
+}
+
 /// Counters a link keeps for the results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkStats {
@@ -267,33 +296,9 @@ impl Link {
         self.busy_until
     }
 
-    /// Serialization time of `bytes` (header included by the caller):
-    /// `ceil(8 bytes 1e12 / capacity)` picoseconds, zero when unlimited.
-    ///
-    /// Integer capacities are computed exactly in integers (1000 bytes at
-    /// 1e6 bit/s is exactly 8e9 ps); others in f64, rounded up. A capacity of
-    /// `+inf` takes no time; a zero, negative or NaN capacity never finishes
-    /// ([`SimTime::NEVER`]).
+    /// Serialization time of `bytes` on this link ([`serialization`]).
     pub fn serialization(&self, bytes: u64) -> SimTime {
-        let Some(c) = self.cfg.capacity_bps else {
-            return SimTime::ZERO;
-        };
-        if c == f64::INFINITY || bytes == 0 {
-            SimTime::ZERO
-        } else if c.is_nan() || c <= 0.0 {
-            SimTime::NEVER
-        } else if c.fract() == 0.0 && c < 2f64.powi(100) {
-            let c = c as u128;
-            let bits_ps = u128::from(bytes) * 8 * 1_000_000_000_000;
-            SimTime(u64::try_from(bits_ps.div_ceil(c)).unwrap_or(u64::MAX))
-        } else {
-            let ps = (bytes as f64 * 8e12 / c).ceil();
-            SimTime(if ps >= u64::MAX as f64 {
-                u64::MAX
-            } else {
-                ps as u64
-            })
-        }
+        serialization(self.cfg.capacity_bps, bytes)
     }
 
     /// Bytes queued or in service at `now`.
@@ -309,17 +314,52 @@ impl Link {
     }
 
     /// When a message of `payload_bytes` offered at `now` would arrive if not
-    /// lost or dropped (header added here), without sending it: what an
-    /// adaptive sender consults.
+    /// lost or dropped (header added here), without sending it, outages
+    /// included: the link's own view, not the sender's ([`Link::eta_known`]).
     pub fn earliest_arrival(&mut self, now: SimTime, payload_bytes: u64) -> SimTime {
         let bytes = payload_bytes.saturating_add(self.cfg.header_bytes);
         let (_, finish) = self.slot(now, self.serialization(bytes));
         finish + self.cfg.latency
     }
 
+    /// When `bytes` on the wire offered at `now` would arrive, as the sender
+    /// can know it: its backlog and this message drained at the link's rate,
+    /// plus the latency. Outages ahead are not known; an ongoing one delays
+    /// the backlog only as far as it is already reflected in it.
+    pub fn eta_known(&mut self, now: SimTime, bytes: u64) -> SimTime {
+        let backlog = self.backlog(now);
+        now + self.serialization(backlog.saturating_add(bytes)) + self.cfg.latency
+    }
+
+    /// A uniform delay in `[0, max]` from the link's stream (per-packet
+    /// jitter); no draw when `max` is zero.
+    pub fn jitter(&mut self, max: SimTime) -> SimTime {
+        if max == SimTime::ZERO {
+            SimTime::ZERO
+        } else {
+            SimTime((self.rng.random::<f64>() * max.0 as f64) as u64)
+        }
+    }
+
+    /// Drops everything queued or in service at `now` (a crashed sender):
+    /// returns how many transmission units were cut. The link is idle after.
+    pub fn flush(&mut self, now: SimTime) -> u64 {
+        self.backlog(now);
+        let cut = self.queue.len() as u64;
+        self.queue.clear();
+        self.queued_bytes = 0;
+        self.busy_until = self.busy_until.min(now);
+        cut
+    }
+
     /// Offers a message of `payload_bytes` (header added here) at `now`.
     pub fn send(&mut self, now: SimTime, payload_bytes: u64) -> Transmission {
-        let bytes = payload_bytes.saturating_add(self.cfg.header_bytes);
+        self.send_raw(now, payload_bytes.saturating_add(self.cfg.header_bytes))
+    }
+
+    /// Offers a transmission unit of exactly `bytes` on the wire (a packet,
+    /// headers already counted) at `now`.
+    pub fn send_raw(&mut self, now: SimTime, bytes: u64) -> Transmission {
         self.stats.offered += 1;
         self.stats.offered_bytes += bytes;
         let backlog = self.backlog(now);

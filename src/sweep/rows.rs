@@ -70,7 +70,7 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
         pd_drops_high: pd_drops.high,
         null_frames: fa.n,
         pfa_rel_error: fa.rel_error(),
-        pd_analytic_arrived: nan,
+        pd_analytic_arrived: m.pd_analytic_arrived(),
     }
 }
 

@@ -20,6 +20,7 @@ fn link_tid(l: LinkId) -> u64 {
     match l {
         LinkId::Up(n) => 200_000 + u64::from(n.0),
         LinkId::Down(n) => 300_000 + u64::from(n.0),
+        LinkId::Agg(a) => 400_000 + u64::from(a),
     }
 }
 
@@ -30,7 +31,8 @@ fn node_of(e: &TraceEvent) -> Sender {
         TraceEvent::Receive { node, .. } => Sender::Node(node),
         TraceEvent::Enqueue { from, .. }
         | TraceEvent::Send { from, .. }
-        | TraceEvent::Drop { from, .. } => from,
+        | TraceEvent::Drop { from, .. }
+        | TraceEvent::Retransmit { from, .. } => from,
         TraceEvent::Deliver { to, .. } => to,
         TraceEvent::Late { from, .. } => Sender::Node(from),
         TraceEvent::Decide { .. } => Sender::Cc,

@@ -13,6 +13,8 @@ pub enum LinkId {
     Up(NodeId),
     /// CC -> RAP.
     Down(NodeId),
+    /// Shared aggregation segment `n` (in file order).
+    Agg(u16),
 }
 
 impl fmt::Display for LinkId {
@@ -21,6 +23,7 @@ impl fmt::Display for LinkId {
         match self {
             LinkId::Up(n) => write!(f, "up{}", n.0),
             LinkId::Down(n) => write!(f, "down{}", n.0),
+            LinkId::Agg(a) => write!(f, "agg{a}"),
         }
     }
 }
@@ -35,6 +38,11 @@ pub enum DropReason {
         /// Bytes queued or in service at the time.
         backlog: u64,
     },
+    /// Discarded at a hop after its frame was decided or its deadline
+    /// passed (`stale = "skip"`).
+    Stale,
+    /// Its sender crashed with it queued.
+    Crash,
 }
 
 /// One thing that happened in a drop, in simulated time.
@@ -122,6 +130,21 @@ pub enum TraceEvent {
         /// Why.
         reason: DropReason,
     },
+    /// A lost packet will be sent again at `at` (reliable transport).
+    Retransmit {
+        /// When the retransmission is due.
+        at: SimTime,
+        /// Frame index.
+        frame: u64,
+        /// Sender.
+        from: Sender,
+        /// The link.
+        link: LinkId,
+        /// What it carries.
+        kind: MessageKind,
+        /// Bytes of the packet.
+        bytes: u64,
+    },
     /// A report reaches the CC after its frame was decided.
     Late {
         /// Arrival time.
@@ -165,6 +188,7 @@ impl TraceEvent {
             TraceEvent::Send { .. } => "send",
             TraceEvent::Deliver { .. } => "deliver",
             TraceEvent::Drop { .. } => "drop",
+            TraceEvent::Retransmit { .. } => "retransmit",
             TraceEvent::Late { .. } => "late",
             TraceEvent::Decide { .. } => "decide",
         }
@@ -179,6 +203,7 @@ impl TraceEvent {
             | TraceEvent::Send { at, .. }
             | TraceEvent::Deliver { at, .. }
             | TraceEvent::Drop { at, .. }
+            | TraceEvent::Retransmit { at, .. }
             | TraceEvent::Late { at, .. }
             | TraceEvent::Decide { at, .. } => at,
         }
@@ -193,6 +218,7 @@ impl TraceEvent {
             | TraceEvent::Send { frame, .. }
             | TraceEvent::Deliver { frame, .. }
             | TraceEvent::Drop { frame, .. }
+            | TraceEvent::Retransmit { frame, .. }
             | TraceEvent::Late { frame, .. }
             | TraceEvent::Decide { frame, .. } => frame,
         }
@@ -205,6 +231,7 @@ impl TraceEvent {
             | TraceEvent::Send { link, .. }
             | TraceEvent::Deliver { link, .. }
             | TraceEvent::Drop { link, .. }
+            | TraceEvent::Retransmit { link, .. }
             | TraceEvent::Late { link, .. } => Some(link),
             _ => None,
         }
@@ -266,9 +293,14 @@ impl TraceEvent {
                         put("reason", "buffer".into());
                         put("backlog", backlog.into());
                     }
+                    DropReason::Stale => put("reason", "stale".into()),
+                    DropReason::Crash => put("reason", "crash".into()),
                 }
                 (from, kind.to_string(), bytes)
             }
+            TraceEvent::Retransmit {
+                from, kind, bytes, ..
+            } => (from, kind.to_string(), bytes),
             TraceEvent::Late { from, kind, .. } => (Sender::Node(from), kind.to_string(), 0),
             TraceEvent::Decide {
                 declared,

@@ -1,0 +1,457 @@
+//! How the world moves a message across the backhaul: a flight per message,
+//! split into packets on every hop (the node's access link, then its shared
+//! segment, if any), lost or retransmitted per packet, discarded at the next
+//! hop once stale, and handed to the CC or the node when its last packet
+//! arrives.
+
+use super::{EngineError, Event, World};
+use crate::network::transport::{Stale, Transport};
+use crate::node::{Downlink, Message, MessageKind, NodeId, Report, Sender};
+use crate::sim::{Offered, SimTime, Transmission};
+use crate::trace::{DropReason, LinkId, TraceEvent};
+
+/// What a flight carries, and to whom.
+pub(super) enum Cargo {
+    /// A report of the node in `slot`, for the CC.
+    Up(Message<Report>),
+    /// A downlink message for the node in `slot`.
+    Down(Message<Downlink>),
+}
+
+/// One hop of a flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hop {
+    /// The node's own link (uplink or downlink, by the cargo).
+    Access,
+    /// Shared aggregation segment `s`, where the node is sender `sender`.
+    Segment { s: usize, sender: usize },
+}
+
+/// A message on its way.
+pub(super) struct Flight {
+    cargo: Cargo,
+    slot: usize,
+    /// The node of `slot` (the sender of a report, the recipient of a
+    /// downlink message).
+    node: NodeId,
+    frame: u64,
+    kind: MessageKind,
+    from: Sender,
+    /// The message's encoding plus the access link's header.
+    bytes: u64,
+    /// Its hops, the one in progress at `hop`.
+    hops: [Option<Hop>; 2],
+    hop: usize,
+    /// Packets on this hop not yet arrived, lost or given up.
+    pending: u32,
+    /// Whether a packet was lost for good (datagram) or it was cut.
+    lost: Option<DropReason>,
+    /// The latest end of serialization on this hop (crash checks).
+    finish: SimTime,
+}
+
+impl Flight {
+    fn link(&self) -> LinkId {
+        match (self.hops[self.hop], &self.cargo) {
+            (Some(Hop::Segment { s, .. }), _) => LinkId::Agg(s as u16),
+            (_, Cargo::Up(_)) => LinkId::Up(self.node),
+            (_, Cargo::Down(_)) => LinkId::Down(self.node),
+        }
+    }
+
+    /// Where it is going: the CC, or the node.
+    fn to(&self) -> Sender {
+        match self.cargo {
+            Cargo::Up(_) => Sender::Cc,
+            Cargo::Down(_) => Sender::Node(self.node),
+        }
+    }
+}
+
+impl World {
+    /// Node `slot`'s report onto its uplink (and segment).
+    pub(super) fn send_up(
+        &mut self,
+        now: SimTime,
+        slot: usize,
+        msg: Message<Report>,
+    ) -> Result<(), EngineError> {
+        let segment = self.slots[slot].segment;
+        let hops = [
+            Some(Hop::Access),
+            segment.map(|(s, sender)| Hop::Segment { s, sender }),
+        ];
+        let (frame, kind, from) = (msg.frame, msg.payload.kind(), msg.from);
+        let bytes = msg.wire_len() + self.slots[slot].uplink.config().header_bytes;
+        self.metrics.reports += 1;
+        self.fly(now, slot, Cargo::Up(msg), hops, (frame, kind, from, bytes))
+    }
+
+    /// The CC's message onto the downlink of node `slot`.
+    pub(super) fn send_down(
+        &mut self,
+        now: SimTime,
+        slot: usize,
+        msg: Message<Downlink>,
+    ) -> Result<(), EngineError> {
+        let (frame, kind) = (msg.frame, msg.payload.kind());
+        let link = self.slots[slot]
+            .downlink
+            .as_ref()
+            .expect("only RAP slots have downlinks");
+        let bytes = msg.wire_len() + link.config().header_bytes;
+        let hops = [Some(Hop::Access), None];
+        self.fly(
+            now,
+            slot,
+            Cargo::Down(msg),
+            hops,
+            (frame, kind, Sender::Cc, bytes),
+        )
+    }
+
+    fn fly(
+        &mut self,
+        now: SimTime,
+        slot: usize,
+        cargo: Cargo,
+        hops: [Option<Hop>; 2],
+        (frame, kind, from, bytes): (u64, MessageKind, Sender, u64),
+    ) -> Result<(), EngineError> {
+        let flight = Flight {
+            cargo,
+            slot,
+            node: self.slots[slot].receiver.node(),
+            frame,
+            kind,
+            from,
+            bytes,
+            hops,
+            hop: 0,
+            pending: 0,
+            lost: None,
+            finish: now,
+        };
+        let id = match self.free_flights.pop() {
+            Some(i) => {
+                self.flights[i as usize] = Some(flight);
+                i
+            }
+            None => {
+                self.flights.push(Some(flight));
+                (self.flights.len() - 1) as u32
+            }
+        };
+        self.start_hop(now, id)
+    }
+
+    fn flight(&mut self, id: u32) -> &mut Flight {
+        self.flights[id as usize].as_mut().expect("a live flight")
+    }
+
+    /// Offers flight `id`'s packets to its current hop.
+    fn start_hop(&mut self, now: SimTime, id: u32) -> Result<(), EngineError> {
+        let f = self.flights[id as usize].as_ref().expect("a live flight");
+        let (frame, kind, from, link, hop) = (f.frame, f.kind, f.from, f.link(), f.hops[f.hop]);
+        let packets = self.net.transport.packets(f.bytes);
+        if self.tracing() {
+            let bytes = packets.iter().sum();
+            self.note(TraceEvent::Enqueue {
+                at: now,
+                frame,
+                from,
+                link,
+                kind,
+                bytes,
+            });
+        }
+        if let Some(Hop::Segment { .. }) = hop {
+            if self.is_stale(now, frame) {
+                return self.end_flight(now, id, Some(DropReason::Stale));
+            }
+        }
+        for bytes in packets {
+            self.send_packet(now, id, bytes, 1)?;
+        }
+        if self.flight(id).pending == 0 {
+            // Every packet was lost or refused at once.
+            let lost = self.flight(id).lost;
+            return self.end_flight(now, id, lost);
+        }
+        Ok(())
+    }
+
+    /// Whether a message of `frame` has become useless: its frame decided or
+    /// its deadline passed (only under `stale = "skip"`).
+    fn is_stale(&self, now: SimTime, frame: u64) -> bool {
+        self.net.transport.stale == Stale::Skip
+            && (now > self.deadline(frame) || self.live.get(&frame).is_none_or(|l| l.decided))
+    }
+
+    /// Sends one packet of flight `id` on its current hop (`attempt` from 1).
+    fn send_packet(
+        &mut self,
+        now: SimTime,
+        id: u32,
+        bytes: u64,
+        attempt: u32,
+    ) -> Result<(), EngineError> {
+        let jitter = self.net.transport.jitter;
+        let f = self.flights[id as usize].as_ref().expect("a live flight");
+        let (frame, kind, from, link, slot) = (f.frame, f.kind, f.from, f.link(), f.slot);
+        let tracing = self.tracing();
+        match f.hops[f.hop] {
+            Some(Hop::Segment { s, sender }) => {
+                match self.segments[s].offer(now, sender, id, bytes) {
+                    Offered::Started { finish } => {
+                        if tracing {
+                            self.note(TraceEvent::Send {
+                                at: now,
+                                finish,
+                                frame,
+                                from,
+                                link,
+                                kind,
+                                bytes,
+                            });
+                        }
+                        self.schedule(finish, Event::SegmentDone(s))?;
+                        self.flight(id).pending += 1;
+                    }
+                    Offered::Queued => self.flight(id).pending += 1,
+                    Offered::Dropped { backlog } => self.packet_lost(
+                        now,
+                        id,
+                        bytes,
+                        attempt,
+                        now,
+                        DropReason::Buffer { backlog },
+                    )?,
+                }
+            }
+            _ => {
+                let s = &mut self.slots[slot];
+                let l = match &f.cargo {
+                    Cargo::Up(_) => &mut s.uplink,
+                    Cargo::Down(_) => s.downlink.as_mut().expect("only RAP slots have downlinks"),
+                };
+                match l.send_raw(now, bytes) {
+                    Transmission::Delivered {
+                        start,
+                        finish,
+                        arrive,
+                    } => {
+                        let arrive = arrive + l.jitter(jitter);
+                        if tracing {
+                            self.note(TraceEvent::Send {
+                                at: start,
+                                finish,
+                                frame,
+                                from,
+                                link,
+                                kind,
+                                bytes,
+                            });
+                        }
+                        let f = self.flight(id);
+                        f.pending += 1;
+                        f.finish = f.finish.max(finish);
+                        self.schedule(arrive, Event::PacketArrive { flight: id })?;
+                    }
+                    Transmission::Lost { start, finish } => {
+                        if tracing {
+                            self.note(TraceEvent::Send {
+                                at: start,
+                                finish,
+                                frame,
+                                from,
+                                link,
+                                kind,
+                                bytes,
+                            });
+                        }
+                        self.packet_lost(now, id, bytes, attempt, finish, DropReason::Loss)?;
+                    }
+                    Transmission::Dropped { backlog } => self.packet_lost(
+                        now,
+                        id,
+                        bytes,
+                        attempt,
+                        now,
+                        DropReason::Buffer { backlog },
+                    )?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A packet of flight `id` lost at `at` (end of serialization, or the
+    /// refusal): reliable transport sends it again after the timeout;
+    /// datagram loses the message.
+    fn packet_lost(
+        &mut self,
+        _now: SimTime,
+        id: u32,
+        bytes: u64,
+        attempt: u32,
+        at: SimTime,
+        reason: DropReason,
+    ) -> Result<(), EngineError> {
+        let t = &self.net.transport;
+        if t.transport == Transport::Reliable && attempt < t.max_attempts {
+            let at = at + t.rto;
+            self.metrics.retransmissions += 1;
+            if self.tracing() {
+                let f = self.flights[id as usize].as_ref().expect("a live flight");
+                let (frame, from, link, kind) = (f.frame, f.from, f.link(), f.kind);
+                self.note(TraceEvent::Retransmit {
+                    at,
+                    frame,
+                    from,
+                    link,
+                    kind,
+                    bytes,
+                });
+            }
+            self.flight(id).pending += 1;
+            return self.schedule(
+                at,
+                Event::Retransmit {
+                    flight: id,
+                    bytes,
+                    attempt: attempt + 1,
+                },
+            );
+        }
+        let f = self.flight(id);
+        f.lost.get_or_insert(reason);
+        Ok(())
+    }
+
+    /// A retransmission timer of flight `id` fires.
+    pub(super) fn on_retransmit(
+        &mut self,
+        now: SimTime,
+        id: u32,
+        bytes: u64,
+        attempt: u32,
+    ) -> Result<(), EngineError> {
+        let f = self.flights[id as usize].as_ref().expect("a live flight");
+        let (frame, slot) = (f.frame, f.slot);
+        self.flight(id).pending -= 1;
+        if self.is_stale(now, frame) || self.slots[slot].down {
+            let f = self.flight(id);
+            f.lost.get_or_insert(DropReason::Stale);
+        } else {
+            self.send_packet(now, id, bytes, attempt)?;
+        }
+        self.maybe_done(now, id)
+    }
+
+    /// A packet of flight `id` arrives at the end of its hop.
+    pub(super) fn on_packet(&mut self, now: SimTime, id: u32) -> Result<(), EngineError> {
+        self.flight(id).pending -= 1;
+        self.maybe_done(now, id)
+    }
+
+    /// A segment's service ends: its packet travels on, the next starts.
+    pub(super) fn on_segment_done(&mut self, now: SimTime, s: usize) -> Result<(), EngineError> {
+        let (id, arrive, next) = self.segments[s].done(now);
+        self.schedule(arrive, Event::PacketArrive { flight: id })?;
+        if let Some((next, bytes, finish)) = next {
+            if self.tracing() {
+                let f = self.flights[next as usize].as_ref().expect("a live flight");
+                let (frame, from, link, kind) = (f.frame, f.from, f.link(), f.kind);
+                self.note(TraceEvent::Send {
+                    at: now,
+                    finish,
+                    frame,
+                    from,
+                    link,
+                    kind,
+                    bytes,
+                });
+            }
+            self.schedule(finish, Event::SegmentDone(s))?;
+        }
+        Ok(())
+    }
+
+    /// Completes the hop once no packet of flight `id` is pending.
+    fn maybe_done(&mut self, now: SimTime, id: u32) -> Result<(), EngineError> {
+        let f = self.flight(id);
+        if f.pending > 0 {
+            return Ok(());
+        }
+        if let Some(reason) = f.lost {
+            return self.end_flight(now, id, Some(reason));
+        }
+        let (frame, kind, link, to, bytes) = (f.frame, f.kind, f.link(), f.to(), f.bytes);
+        if self.tracing() {
+            self.note(TraceEvent::Deliver {
+                at: now,
+                frame,
+                to,
+                link,
+                kind,
+                bytes,
+            });
+        }
+        let f = self.flight(id);
+        f.hop += 1;
+        if f.hops.get(f.hop).copied().flatten().is_some() {
+            f.pending = 0;
+            return self.start_hop(now, id);
+        }
+        let f = self.flights[id as usize].take().expect("a live flight");
+        self.free_flights.push(id);
+        match f.cargo {
+            Cargo::Up(msg) => self.on_cc_input(now, f.slot, msg),
+            Cargo::Down(msg) => self.on_node_input(now, f.slot, msg)?,
+        }
+        Ok(())
+    }
+
+    /// Ends flight `id` without delivering it (`reason`), counting it.
+    fn end_flight(
+        &mut self,
+        now: SimTime,
+        id: u32,
+        reason: Option<DropReason>,
+    ) -> Result<(), EngineError> {
+        let f = self.flights[id as usize].take().expect("a live flight");
+        self.free_flights.push(id);
+        let reason = reason.unwrap_or(DropReason::Loss);
+        match reason {
+            DropReason::Loss | DropReason::Crash => self.metrics.lost += 1,
+            DropReason::Buffer { .. } => self.metrics.dropped += 1,
+            DropReason::Stale => self.metrics.stale_discarded += 1,
+        }
+        if self.tracing() {
+            let link = f.link();
+            let (frame, from, kind, bytes) = (f.frame, f.from, f.kind, f.bytes);
+            self.note(TraceEvent::Drop {
+                at: now,
+                frame,
+                from,
+                link,
+                kind,
+                bytes,
+                reason,
+            });
+        }
+        Ok(())
+    }
+
+    /// Node `slot` crashes: what it has queued or in flight on its access
+    /// link is lost.
+    pub(super) fn cut_flights(&mut self, now: SimTime, slot: usize) {
+        for f in self.flights.iter_mut().flatten() {
+            let on_access = f.hop == 0 && matches!(f.cargo, Cargo::Up(_));
+            if f.slot == slot && on_access && f.finish > now {
+                f.lost = Some(DropReason::Crash);
+            }
+        }
+    }
+}
