@@ -129,6 +129,11 @@ pub struct RunMetrics {
     pub fused: FusedCounts,
     /// Reports the nodes offered to their uplinks.
     pub reports: u64,
+    /// Reports that reached the CC (on time or late).
+    pub reports_delivered: u64,
+    /// Sum over delivered reports of their time from sending to arrival at
+    /// the CC (s): queueing, serialization, retransmissions, latency.
+    pub report_delay_sum_s: f64,
     /// Reports that reached the CC after their frame was decided.
     pub late: u64,
     /// Messages lost on links (a lost packet under datagram transport, or a
@@ -183,6 +188,8 @@ impl RunMetrics {
         f.bits += g.bits;
         f.missing += g.missing;
         self.reports += o.reports;
+        self.reports_delivered += o.reports_delivered;
+        self.report_delay_sum_s += o.report_delay_sum_s;
         self.late += o.late;
         self.lost += o.lost;
         self.dropped += o.dropped;
@@ -290,6 +297,11 @@ impl RunMetrics {
         } else {
             self.pd_arrived_sum / n as f64
         }
+    }
+
+    /// Mean time from sending a report to its arrival at the CC (s).
+    pub fn report_delay(&self) -> f64 {
+        self.report_delay_sum_s / self.reports_delivered as f64
     }
 
     /// Mean number of reports fused per decided frame.

@@ -48,6 +48,8 @@ pub(super) struct Flight {
     lost: Option<DropReason>,
     /// The latest end of serialization on this hop (crash checks).
     finish: SimTime,
+    /// When it was sent.
+    sent: SimTime,
 }
 
 impl Flight {
@@ -131,6 +133,7 @@ impl World {
             pending: 0,
             lost: None,
             finish: now,
+            sent: now,
         };
         let id = match self.free_flights.pop() {
             Some(i) => {
@@ -407,7 +410,11 @@ impl World {
         let f = self.flights[id as usize].take().expect("a live flight");
         self.free_flights.push(id);
         match f.cargo {
-            Cargo::Up(msg) => self.on_cc_input(now, f.slot, msg),
+            Cargo::Up(msg) => {
+                self.metrics.reports_delivered += 1;
+                self.metrics.report_delay_sum_s += (now - f.sent).as_secs();
+                self.on_cc_input(now, f.slot, msg)
+            }
             Cargo::Down(msg) => self.on_node_input(now, f.slot, msg)?,
         }
         Ok(())
