@@ -168,10 +168,10 @@ impl World {
                 bytes,
             });
         }
-        if let Some(Hop::Segment { .. }) = hop {
-            if self.is_stale(now, frame) {
-                return self.end_flight(now, id, Some(DropReason::Stale));
-            }
+        if let Some(Hop::Segment { .. }) = hop
+            && self.is_stale(now, frame)
+        {
+            return self.end_flight(now, id, Some(DropReason::Stale));
         }
         for bytes in packets {
             self.send_packet(now, id, bytes, 1)?;
