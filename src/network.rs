@@ -17,6 +17,7 @@
 //! ```
 
 mod arrived;
+pub mod capacity;
 mod config;
 pub mod importance;
 mod medium;

@@ -1,0 +1,195 @@
+//! The backhaul capacity each report type needs: for stable delivery (a
+//! frame's bytes every frame interval) and for on-time delivery (a frame's
+//! bytes within the time between the observation and the deadline), with
+//! packet overhead, per node and summed over each shared segment.
+
+use super::NetParams;
+use crate::node::{
+    Batch, Message, NodeId, Report, SampleFormat, Sender, SymbolBlock, SymbolFormat,
+};
+use crate::params::Params;
+use crate::radio::SPEED_OF_LIGHT;
+
+/// What one report type costs one node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    /// The report: `samples (f32)`, `statistic`, `decision`, `symbols (f32)`.
+    pub report: String,
+    /// The node, or `None` for a shared segment's aggregate.
+    pub node: Option<NodeId>,
+    /// Bytes on the wire per frame: encoding, link header, packet headers.
+    pub bytes: u64,
+    /// Rate for stable delivery: `8 bytes / frame_interval`.
+    pub stable_bps: f64,
+    /// Rate for a report to make its deadline when the link is idle:
+    /// `8 bytes / (deadline - propagation - latency)`; infinite when the
+    /// latency alone misses it.
+    pub deadline_bps: f64,
+}
+
+impl Need {
+    /// The rate that satisfies both bounds.
+    pub fn needed_bps(&self) -> f64 {
+        self.stable_bps.max(self.deadline_bps)
+    }
+}
+
+/// The reports a node can send, with their bytes on the wire (frame index
+/// `frame` sets the width of its varint).
+fn report_bytes(p: &Params, net: &NetParams, node: NodeId, frame: u64) -> Vec<(String, u64)> {
+    let r = node.index();
+    let rows = p.rx_antennas(r) as u32;
+    let cols = p.system.frame_symbols as u32;
+    let header = super::config::per_node(&net.uplinks, r).header_bytes;
+    let msg = |payload: Report| {
+        Message {
+            frame,
+            from: Sender::Node(node),
+            payload,
+        }
+        .wire_len()
+            + header
+    };
+    let mut out: Vec<(String, u64)> = [
+        SampleFormat::F64,
+        SampleFormat::F32,
+        SampleFormat::I16,
+        SampleFormat::I8,
+    ]
+    .iter()
+    .map(|&format| {
+        let batch = Batch::Projected {
+            y_b: Default::default(),
+            rows,
+            cols,
+            format,
+        };
+        let name = format!("samples ({})", format!("{format:?}").to_lowercase());
+        (name, msg(Report::Samples(batch)))
+    })
+    .collect();
+    out.push(("statistic".into(), msg(Report::Statistic(0.0))));
+    out.push((
+        "decision".into(),
+        msg(Report::Decision {
+            bit: true,
+            statistic: 0.0,
+        }),
+    ));
+    out
+}
+
+/// The needs of every node of `p` and `net` for every report type, then one
+/// aggregate row per report type and shared segment, then the downlink's
+/// symbols (when RAPs learn them that way).
+pub fn needs(p: &Params, net: &NetParams, frames: u64) -> Vec<Need> {
+    let frame = frames.saturating_sub(1);
+    let t = &net.transport;
+    let nodes: Vec<NodeId> = net
+        .nodes
+        .nodes(p.system.raps)
+        .into_iter()
+        .map(NodeId::from_index)
+        .collect();
+    // Propagation is unknown before a drop is drawn: bound it by the region's
+    // diagonal twice (BS -> target -> node).
+    let g = &p.geometry;
+    let prop = if net.propagation {
+        2.0 * g.region_m * std::f64::consts::SQRT_2 / SPEED_OF_LIGHT
+    } else {
+        0.0
+    };
+    let need = |report: &str, node: Option<NodeId>, bytes: u64, latency: f64| {
+        let window = net.deadline_s - prop - latency;
+        Need {
+            report: report.into(),
+            node,
+            bytes,
+            stable_bps: 8.0 * bytes as f64 / net.frame_interval_s,
+            deadline_bps: if window > 0.0 {
+                8.0 * bytes as f64 / window
+            } else {
+                f64::INFINITY
+            },
+        }
+    };
+    let mut out = Vec::new();
+    for &n in &nodes {
+        let latency = super::config::per_node(&net.uplinks, n.index())
+            .latency
+            .as_secs();
+        for (name, bytes) in report_bytes(p, net, n, frame) {
+            out.push(need(&name, Some(n), t.wire_bytes(bytes), latency));
+        }
+    }
+    for a in &net.aggregation {
+        let members: Vec<NodeId> = nodes
+            .iter()
+            .copied()
+            .filter(|n| a.nodes.contains(&n.index()))
+            .collect();
+        let Some(&first) = members.first() else {
+            continue;
+        };
+        let latency = a.segment.latency.as_secs();
+        for (i, (name, _)) in report_bytes(p, net, first, frame).iter().enumerate() {
+            let total: u64 = members
+                .iter()
+                .map(|&n| t.wire_bytes(report_bytes(p, net, n, frame)[i].1))
+                .sum();
+            out.push(need(name, None, total, latency));
+        }
+    }
+    if net.symbols == super::SymbolDelivery::Downlink && p.system.raps > 0 {
+        let s = crate::linalg::CMat::zeros(p.system.users + 1, p.system.frame_symbols);
+        let header = super::config::per_node(&net.downlinks, 1).header_bytes;
+        let bytes = Message {
+            frame,
+            from: Sender::Cc,
+            payload: crate::node::Downlink::Symbols(SymbolBlock::encode(&s, net.symbol_format)),
+        }
+        .wire_len()
+            + header;
+        let name = match net.symbol_format {
+            SymbolFormat::F64 => "symbols (f64, downlink)",
+            SymbolFormat::F32 => "symbols (f32, downlink)",
+        };
+        let latency = super::config::per_node(&net.downlinks, 1).latency.as_secs();
+        out.push(need(
+            name,
+            Some(NodeId::rap(1)),
+            t.wire_bytes(bytes),
+            latency,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_needs_about_192_kbit_s_at_a_frame_every_half_millisecond() {
+        // 12 bytes on the wire (4 B decision message + 8 B header) every 0.5 ms.
+        let p = Params::paper();
+        let net = NetParams {
+            frame_interval_s: 0.5e-3,
+            ..NetParams::default()
+        };
+        let n = needs(&p, &net, 100);
+        let d = n
+            .iter()
+            .find(|n| n.report == "decision" && n.node == Some(NodeId::rap(3)))
+            .unwrap();
+        assert_eq!(d.bytes, 12);
+        assert!((d.stable_bps - 192e3).abs() < 1.0, "{}", d.stable_bps);
+        assert!(d.deadline_bps < d.stable_bps);
+        // f32 samples: 20 x 30 complex = 4800 B plus framing.
+        let s = n
+            .iter()
+            .find(|n| n.report == "samples (f32)" && n.node == Some(NodeId::rap(3)))
+            .unwrap();
+        assert!(s.bytes > 4800 && s.bytes < 4830, "{}", s.bytes);
+    }
+}
