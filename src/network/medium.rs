@@ -164,7 +164,7 @@ pub struct Medium {
     /// `W^H a`: `u = S^T conj(W^H a)`.
     wa: CVec,
     /// Statistic level: the Householder reflection that maps e1 to `w^ / ||w^||`
-    /// (`w^ = conj(W^H a)`), as `(phase, v)`; and `||w^||`.
+    /// (`w^ = W^H a`), as `(phase, v)`; and `||w^||`.
     rotation: (C64, CVec, f64),
     gamma: Gamma<f64>,
 }
@@ -181,7 +181,10 @@ impl Medium {
             .map(|r| NodeGeometry::new(ctx, r, &ctx.detectors[r]))
             .collect();
         let wa = ctx.w.adjoint() * &ctx.scene.a;
-        let omega = wa.conjugate();
+        // conj(u) = S^H W^H a, so v = S conj(u) = S S^H w^ with w^ = W^H a
+        // itself (not its conjugate: the direction of v's mean matters to the
+        // whitened filter's direct-path residual).
+        let omega = wa.clone();
         let norm = omega.norm();
         // Householder: with theta = arg(w^_1) and x = e^{-i theta} w^ / ||w^||
         // (x_1 real >= 0), H = I - 2 v v^H / (v^H v), v = x - e1, maps e1 to
@@ -294,7 +297,8 @@ impl Medium {
     }
 
     /// Statistic level: `(v, ||u||^2)` from their exact joint law. With
-    /// `w^ = conj(W^H a)` and U unitary with `U e1 = w^ / ||w^||`,
+    /// `w^ = W^H a` (so that `conj(u) = S^H w^`) and U unitary with
+    /// `U e1 = w^ / ||w^||`,
     /// `S S^H = U T T^H U^H` in law (Bartlett: T lower triangular,
     /// `T11^2 ~ Gamma(L, 1)`, `T_i1 ~ CN(0, 1)`), so
     /// `v = S S^H w^ = ||w^|| T11 U (T11, T21, .., T_K+1,1)` and
@@ -424,6 +428,59 @@ impl Medium {
                     cols: ctx.frame_symbols() as u32,
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{NetParams, PointSpec, drop_ctx};
+    use crate::params::Params;
+
+    /// `E[X conj(u)] = W E[S S^H] W^H a = L W W^H a` at both fidelities. (The
+    /// statistic level once rotated its Bartlett draw onto `conj(W^H a)`,
+    /// whose mean `L W conj(W^H a)` is another vector; with equal power on
+    /// every beam, as here, `W^H a` is far from real.)
+    #[test]
+    fn both_fidelities_give_x_conj_u_the_same_mean() {
+        let mut p = Params::paper();
+        p.system.raps = 1;
+        let spec = PointSpec::new(&p, &NetParams::default(), 1, 1);
+        let lp = drop_ctx(&spec, 2).unwrap().unwrap();
+        let k1 = p.system.users + 1;
+        let w = lp.scene.precoder(&nalgebra::DVector::from_element(
+            k1,
+            p.power.pmax_w / k1 as f64,
+        ));
+        let ctx = DropCtx {
+            id: lp.id,
+            seed: lp.seed,
+            common: lp.common,
+            params: lp.params.clone(),
+            scene: lp.scene.clone(),
+            w,
+            detectors: lp.detectors.clone(),
+        };
+        let l = ctx.frame_symbols() as f64;
+        let wa = ctx.w.adjoint() * &ctx.scene.a;
+        let want = &ctx.w * &wa * C64::new(l, 0.0);
+        let other = &ctx.w * wa.conjugate() * C64::new(l, 0.0);
+        assert!(
+            (&other - &want).norm() > 0.5 * want.norm(),
+            "W^H a nearly real"
+        );
+        for fidelity in [Fidelity::Sample, Fidelity::Statistic] {
+            let medium = Medium::new(&ctx, fidelity, None, Vec::new());
+            let n = 4000;
+            let mut mean = CVec::zeros(want.len());
+            for f in 0..n {
+                mean += &medium.draw_frame(&ctx, f, 0.0).symbols.xu;
+            }
+            mean.unscale_mut(n as f64);
+            let err = (&mean - &want).norm() / want.norm();
+            // One frame's relative spread is about sqrt((K + 1) / L) = 0.55.
+            assert!(err < 0.05, "{fidelity:?}: relative error of the mean {err}");
         }
     }
 }
