@@ -59,7 +59,11 @@ fn kernels(c: &mut Criterion) {
         }
     });
     let ss = nalgebra::DMatrix::from_fn(2 * k, l, |i, j| {
-        if i < k { s[(i, j)].re } else { s[(i - k, j)].im }
+        if i < k {
+            s[(i, j)].re
+        } else {
+            s[(i - k, j)].im
+        }
     });
     c.bench_function("direct_path_stacked_gemm", |b| {
         b.iter(|| black_box(&blk) * black_box(&ss))
@@ -80,6 +84,8 @@ pub mod variants {
         let si = s.map(|z| z.im);
         let zr = ar * &sr - ai * &si;
         let zi = ar * &si + ai * &sr;
-        CMat::from_fn(zr.nrows(), zr.ncols(), |i, j| C64::new(zr[(i, j)], zi[(i, j)]))
+        CMat::from_fn(zr.nrows(), zr.ncols(), |i, j| {
+            C64::new(zr[(i, j)], zi[(i, j)])
+        })
     }
 }

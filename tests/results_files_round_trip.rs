@@ -79,6 +79,7 @@ fn results(keys: &[&str], rows: Vec<Row>) -> Results {
         swept_keys: keys.iter().map(|k| k.to_string()).collect(),
         rows,
         roc: Vec::new(),
+        provenance: None,
     }
 }
 

@@ -23,12 +23,14 @@
 
 use super::importance::BiasLaw;
 use crate::detect::LocalDetector;
-use crate::linalg::{C64, CMat, CVec, cn, cn_matrix, dotc, fill_cn_fast, mul, mul_conj_vec, mul_vec};
+use crate::linalg::{
+    C64, CMat, CVec, cn, cn_matrix, dotc, fill_cn_fast, mul, mul_conj_vec, mul_vec,
+};
 use crate::node::{DropCtx, FrameSymbols, NodeId, Observation};
 use crate::radio::draw_alpha;
 use crate::rng::{STREAM_NOISE, STREAM_SYMBOLS};
-use rand::RngExt;
 use nalgebra::DMatrix;
+use rand::RngExt;
 use rand_distr::{Distribution, Gamma};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -244,7 +246,11 @@ impl Medium {
             .map(|s| {
                 let k = s.nrows();
                 DMatrix::from_fn(2 * k, s.ncols(), |i, j| {
-                    if i < k { s[(i, j)].re } else { s[(i - k, j)].im }
+                    if i < k {
+                        s[(i, j)].re
+                    } else {
+                        s[(i - k, j)].im
+                    }
                 })
             });
         let mut truth = FrameTruth {

@@ -191,7 +191,13 @@ impl Cc {
             Report::Samples(batch) => {
                 f.samples += 1;
                 let r = node.index();
-                let t = central_term(&self.ctx, node, (self.gb[r].as_ref(), self.b_norm2[r]), &batch, &f.symbols);
+                let t = central_term(
+                    &self.ctx,
+                    node,
+                    (self.gb[r].as_ref(), self.b_norm2[r]),
+                    &batch,
+                    &f.symbols,
+                );
                 (Source::Central, t, false)
             }
             Report::Statistic(t) => (Source::Local, t, false),
@@ -329,7 +335,10 @@ fn central_term(
     let (y_b, quantization) = match batch {
         Batch::Full(batch) => {
             let u = sym.u.as_ref().expect("sample-level symbols carry u");
-            (batch.project(b.as_slice(), u.as_slice()), batch.quantization_var())
+            (
+                batch.project(b.as_slice(), u.as_slice()),
+                batch.quantization_var(),
+            )
         }
         &Batch::Projected { y_b, .. } => (y_b, 0.0),
     };

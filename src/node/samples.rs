@@ -303,7 +303,10 @@ mod tests {
             let y = batch.to_matrix() * u.map(|c| c.conj());
             let want: C64 = (b.adjoint() * y)[(0, 0)];
             let got = batch.project(b.as_slice(), u.as_slice());
-            assert!((got - want).norm() <= 1e-12 * want.norm(), "{f:?}: {got} vs {want}");
+            assert!(
+                (got - want).norm() <= 1e-12 * want.norm(),
+                "{f:?}: {got} vs {want}"
+            );
         }
     }
 

@@ -22,6 +22,10 @@ impl Scenario {
         } else {
             &self.variants[..]
         };
+        sweep::check_size(&self.sweep, self.variants.len()).map_err(|mut p| {
+            p.line = doc::find_line(&self.text, "sweep");
+            ScenarioError::new(&self.origin, vec![p])
+        })?;
         let mut points = Vec::new();
         let mut problems = Vec::new();
         for (index, coords) in sweep::coordinates(&self.sweep).into_iter().enumerate() {

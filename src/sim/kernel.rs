@@ -102,7 +102,9 @@ impl<E> Kernel<E> {
         let Key { time, slot, .. } = self.heap.pop()?;
         self.now = time;
         self.free.push(slot);
-        let event = self.slots[slot as usize].take().expect("a queued key has its event");
+        let event = self.slots[slot as usize]
+            .take()
+            .expect("a queued key has its event");
         Some((time, event))
     }
 
