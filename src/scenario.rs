@@ -204,7 +204,7 @@ impl Scenario {
             .map(|v| sweep::parse_variants(&v, &mut problems))
             .unwrap_or_default();
         for p in problems.iter_mut().filter(|p| p.line.is_none()) {
-            p.line = doc::find_line(text, &p.key);
+            p.line = doc::problem_line(text, &p.key, &p.message);
         }
         for axis in &sweep {
             for v in &axis.values {
@@ -247,7 +247,7 @@ impl Scenario {
         }
         if let Err(base) = resolve::resolve(&doc) {
             problems.extend(base.into_iter().map(|mut p| {
-                p.line = doc::find_line(text, &p.key);
+                p.line = doc::problem_line(text, &p.key, &p.message);
                 p
             }));
         }
@@ -398,7 +398,7 @@ impl Scenario {
     pub fn base(&self) -> Result<Setup, ScenarioError> {
         resolve::resolve(&self.doc).map_err(|p| {
             let p = p.into_iter().map(|mut p| {
-                p.line = doc::find_line(&self.text, &p.key);
+                p.line = doc::problem_line(&self.text, &p.key, &p.message);
                 p
             });
             ScenarioError::new(&self.origin, p.collect())

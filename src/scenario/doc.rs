@@ -272,6 +272,18 @@ pub(super) fn find_line(text: &str, path: &str) -> Option<usize> {
     fallback
 }
 
+/// The line of a problem: its key's, else that of the first other key
+/// (`section.key`) its message names that the file gives (a limit on
+/// `backhaul.frame_interval_s` caused by `backhaul.symbol_time_s`).
+pub(super) fn problem_line(text: &str, key: &str, message: &str) -> Option<usize> {
+    find_line(text, key).or_else(|| {
+        message
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .filter(|w| w.contains('.') && w.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .find_map(|w| find_line(text, w.trim_end_matches('.')))
+    })
+}
+
 /// Position of the first `=` outside quotes.
 fn find_eq(line: &str) -> Option<usize> {
     let mut quote: Option<char> = None;

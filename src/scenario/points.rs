@@ -80,7 +80,7 @@ impl Scenario {
         } else if let Some((k, _)) = axis {
             doc::find_line(&self.text, &format!("sweep.{k}"))
         } else {
-            doc::find_line(&self.text, &p.key)
+            doc::problem_line(&self.text, &p.key, &p.message)
         };
         let mut at: Vec<String> = coords.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         if !self.variants.is_empty() {

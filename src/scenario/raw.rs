@@ -290,9 +290,17 @@ fn choices<T: DeserializeOwned>(k: &str) -> Option<String> {
     }
 }
 
-/// A value as the file would write it, cut to 80 characters.
+/// A value as the file would write it (floats in their shortest form,
+/// `1e20` rather than `100000000000000000000.0`), cut to 80 characters.
 pub(super) fn show(v: &Value) -> String {
-    let s = v.to_string();
+    fn go(v: &Value) -> String {
+        match v {
+            Value::Float(f) => super::limits::num(*f),
+            Value::Array(a) => format!("[{}]", a.iter().map(go).collect::<Vec<_>>().join(", ")),
+            other => other.to_string(),
+        }
+    }
+    let s = go(v);
     if s.chars().count() > 80 {
         let mut t: String = s.chars().take(77).collect();
         t.push_str("...");
