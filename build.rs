@@ -30,10 +30,11 @@ fn main() {
         for f in ["HEAD", "index"] {
             println!("cargo:rerun-if-changed={dir}/{f}");
         }
-        if let Some(head) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            if let Some(common) = git(&["rev-parse", "--git-common-dir"]) {
-                println!("cargo:rerun-if-changed={common}/{head}");
-            }
+        if let (Some(head), Some(common)) = (
+            git(&["symbolic-ref", "-q", "HEAD"]),
+            git(&["rev-parse", "--git-common-dir"]),
+        ) {
+            println!("cargo:rerun-if-changed={common}/{head}");
         }
     }
     println!("cargo:rerun-if-changed=build.rs");

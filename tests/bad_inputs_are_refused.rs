@@ -56,7 +56,11 @@ fn parse(path: &Path) -> Case {
             };
         }
     }
-    assert!(!c.expect.is_empty(), "{}: no `# expect:` line", path.display());
+    assert!(
+        !c.expect.is_empty(),
+        "{}: no `# expect:` line",
+        path.display()
+    );
     c
 }
 
@@ -128,11 +132,8 @@ fn every_bad_input_is_refused_with_its_message() {
                     fail(format!("does not name `{p}:LINE`"));
                 }
             }
-            Some(o) => {
-                if !err.contains(o) {
-                    fail(format!("does not name its origin `{o}`"));
-                }
-            }
+            Some(o) if !err.contains(o) => fail(format!("does not name its origin `{o}`")),
+            Some(_) => {}
         }
     }
     std::fs::remove_dir_all(&tmp).ok();

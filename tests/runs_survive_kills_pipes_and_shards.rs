@@ -51,14 +51,23 @@ fn assert_same_results(a: &Path, b: &Path) {
             std::fs::read(a.join(f)).unwrap(),
             std::fs::read(b.join(f)).unwrap(),
         );
-        assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
+        assert!(
+            x == y,
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
     let (x, y) = (
         std::fs::read(a.join("results.json")).unwrap(),
         std::fs::read(b.join("results.json")).unwrap(),
     );
     assert!(x.windows(14).any(|w| w == b"\"provenance\": "));
-    assert_eq!(without_provenance(&x), without_provenance(&y), "results.json");
+    assert_eq!(
+        without_provenance(&x),
+        without_provenance(&y),
+        "results.json"
+    );
 }
 
 /// A sweep of 6 x 4 = 24 points that takes a few seconds on one thread.
@@ -106,7 +115,10 @@ fn a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one() {
     let mut child = spawn(&refs(&args(&cut)));
     let started = Instant::now();
     while rows_in(&cut) == 0 {
-        assert!(started.elapsed() < Duration::from_secs(120), "no row appeared");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no row appeared"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     child.kill().unwrap(); // SIGKILL
@@ -116,7 +128,10 @@ fn a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one() {
         (1..24).contains(&kept),
         "killed mid-run: {kept} of 24 rows written"
     );
-    assert!(cut.join(".iaps.lock").exists(), "a killed run leaves its lock");
+    assert!(
+        cut.join(".iaps.lock").exists(),
+        "a killed run leaves its lock"
+    );
 
     let o = iaps(&refs(&args(&full)));
     assert!(o.status.success(), "{}", stderr(&o));
@@ -188,7 +203,10 @@ fn resume_says_what_it_keeps_and_reruns_bad_rows() {
 
     // All rows valid: all kept.
     let err = stderr(&iaps(&with_resume));
-    assert!(err.contains("kept 4 row(s) of 4; running the other 0"), "{err}");
+    assert!(
+        err.contains("kept 4 row(s) of 4; running the other 0"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -243,7 +261,10 @@ fn three_merged_shards_equal_one_run() {
     let p = Results::load(&merged).unwrap().provenance.unwrap();
     assert_eq!(p.shards.len(), 3);
     assert_eq!(
-        p.shards.iter().map(|s| s.shard.as_str()).collect::<Vec<_>>(),
+        p.shards
+            .iter()
+            .map(|s| s.shard.as_str())
+            .collect::<Vec<_>>(),
         ["1/3", "2/3", "3/3"]
     );
     assert_eq!(p.threads, None);
@@ -287,18 +308,8 @@ fn three_merged_shards_equal_one_run() {
         s(&other),
     ]);
     assert!(o.status.success());
-    let o = iaps(&[
-        "merge",
-        s(&shard_dirs[0]),
-        s(&other),
-        "--out",
-        s(&out2),
-    ]);
-    assert!(
-        stderr(&o).contains("is another scenario"),
-        "{}",
-        stderr(&o)
-    );
+    let o = iaps(&["merge", s(&shard_dirs[0]), s(&other), "--out", s(&out2)]);
+    assert!(stderr(&o).contains("is another scenario"), "{}", stderr(&o));
 
     // Every row, here and in ROC, has low <= estimate <= high (including
     // rates at zero counts, where the ends are exact).
@@ -308,7 +319,11 @@ fn three_merged_shards_equal_one_run() {
         assert!(ok(row.pd_low, row.pd, row.pd_high), "{row:?}");
         assert!(ok(row.pfa_low, row.pfa, row.pfa_high), "{row:?}");
     }
-    assert!(r.rows.iter().any(|row| row.pfa == 0.0 && row.pfa_low == 0.0));
+    assert!(
+        r.rows
+            .iter()
+            .any(|row| row.pfa == 0.0 && row.pfa_low == 0.0)
+    );
     for row in &r.roc {
         assert!(ok(row.pd_low, row.pd, row.pd_high), "{row:?}");
         assert!(ok(row.pfa_low, row.pfa, row.pfa_high), "{row:?}");
@@ -433,7 +448,13 @@ fn a_closed_or_full_stdout_still_saves_the_results() {
 fn the_output_folder_is_guarded() {
     let dir = temp("guard");
     let out = dir.join("o");
-    let small = ["--no-plots", "--set", "run.drops=1", "--set", "run.frames=2"];
+    let small = [
+        "--no-plots",
+        "--set",
+        "run.drops=1",
+        "--set",
+        "run.frames=2",
+    ];
     let run = |extra: &[&str]| iaps(&[&["run", "--out", s(&out)], &small[..], extra].concat());
     assert!(run(&[]).status.success());
     assert!(run(&[]).status.success(), "the same scenario may run again");
@@ -451,14 +472,22 @@ fn the_output_folder_is_guarded() {
     std::fs::write(&lock, format!("pid {}\n", std::process::id())).unwrap();
     let o = run(&["--set", "run.seed=9"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("is locked by another run"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is locked by another run"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::remove_file(&lock).unwrap();
     // A folder with other files: refused.
     let docs = dir.join("docs");
     std::fs::create_dir_all(&docs).unwrap();
     std::fs::write(docs.join("thesis.tex"), "x").unwrap();
     let o = iaps(&[&["run", "--out", s(&docs)], &small[..]].concat());
-    assert!(stderr(&o).contains("holds no iaps results"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("holds no iaps results"),
+        "{}",
+        stderr(&o)
+    );
     // The home folder and the root: refused.
     let o = bin()
         .args([&["run", "--out", s(&docs)], &small[..]].concat())

@@ -106,15 +106,14 @@ fn value() -> impl Strategy<Value = String> {
 /// values, variants and sweeps.
 fn document() -> impl Strategy<Value = String> {
     let line = (prop::sample::select(KEYS), value()).prop_map(|(k, v)| {
-        let k = k.strip_prefix("sweep.").map_or(k.to_string(), |a| format!("sweep.\"{a}\""));
+        let k = k
+            .strip_prefix("sweep.")
+            .map_or(k.to_string(), |a| format!("sweep.\"{a}\""));
         format!("{k} = {v}\n")
     });
     (
         prop::collection::vec(line, 0..8),
-        prop::collection::vec(
-            ("[a-z ]{0,6}", prop::sample::select(KEYS), value()),
-            0..3,
-        ),
+        prop::collection::vec(("[a-z ]{0,6}", prop::sample::select(KEYS), value()), 0..3),
     )
         .prop_map(|(lines, variants)| {
             let mut s: String = lines.concat();

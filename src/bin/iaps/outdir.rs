@@ -82,13 +82,12 @@ pub fn check(out: &Path, resolved: &str, force: bool) -> Result<()> {
             out.display()
         );
     }
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        if absolute(Path::new(&home)) == abs {
-            bail!(
-                "--out {}: refusing to write results into the home folder; give a folder of its own",
-                out.display()
-            );
-        }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    if home.is_some_and(|h| absolute(Path::new(&h)) == abs) {
+        bail!(
+            "--out {}: refusing to write results into the home folder; give a folder of its own",
+            out.display()
+        );
     }
     if !abs.exists() {
         return Ok(());

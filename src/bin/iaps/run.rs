@@ -229,7 +229,8 @@ fn interval_ok(name: &str, x: f64, lo: f64, hi: f64) -> Option<String> {
             return Some(format!("has {n} = {v}, outside [0, 1]"));
         }
     }
-    if !x.is_nan() && !lo.is_nan() && !hi.is_nan() && !(lo <= x && x <= hi) {
+    let any_nan = x.is_nan() || lo.is_nan() || hi.is_nan();
+    if !any_nan && !(lo..=hi).contains(&x) {
         return Some(format!(
             "has {name} = {x} outside its interval [{lo}, {hi}]"
         ));
