@@ -595,3 +595,56 @@ fn csv_floats_are_short_and_long_labels_plot_fast() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_run_of_1e15_drops_estimates_and_shows_progress_in_bounded_memory() {
+    let dir = temp("huge");
+    let mut child = bin()
+        .args([
+            "run",
+            "--no-plots",
+            "--threads",
+            "2",
+            "--set",
+            "run.drops=1000000000000000",
+            "--set",
+            "run.frames=1",
+            "--out",
+            s(&dir.join("h")),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let started = Instant::now();
+    while !seen.iter().any(|l: &String| l.contains("progress:")) {
+        assert!(started.elapsed() < Duration::from_secs(60), "{seen:?}");
+        match lines.next() {
+            Some(Ok(l)) => seen.push(l),
+            _ => break,
+        }
+    }
+    let rss_kb = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+        });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = seen.join("\n");
+    assert!(text.contains("work: 4000000000000000 drop(s)"), "{text}");
+    assert!(
+        text.contains("estimate:") && text.contains("years"),
+        "{text}"
+    );
+    assert!(text.contains("progress:"), "{text}");
+    if let Some(kb) = rss_kb {
+        assert!(kb < 512 * 1024, "resident memory {kb} kB");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -441,7 +441,8 @@ pub fn run(a: &RunCmd) -> Result<()> {
     }
     let mut save_error = None;
     let mut estimated = false;
-    let mut last_report = std::time::Instant::now();
+    // Without a terminal (no bar): a progress line after 5 s, then every 30 s.
+    let mut next_report = 5.0;
     let save = |partial: &Results, provenance: &Provenance| -> Result<()> {
         let mut r = partial.clone();
         r.provenance = Some(provenance.clone());
@@ -470,8 +471,8 @@ pub fn run(a: &RunCmd) -> Result<()> {
                         human(elapsed / done as f64 * total as f64)
                     ))
                 });
-            } else if bar.is_hidden() && last_report.elapsed().as_secs_f64() >= 30.0 {
-                last_report = std::time::Instant::now();
+            } else if bar.is_hidden() && elapsed >= next_report {
+                next_report = elapsed + 30.0;
                 say::err(&format!(
                     "iaps: progress: {done}/{total} drops ({:.1}%), {} elapsed, about {} to go",
                     100.0 * done as f64 / total.max(1) as f64,
