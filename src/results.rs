@@ -5,8 +5,11 @@ mod csv;
 mod figure;
 mod json;
 mod plot;
+pub mod provenance;
 
+pub use csv::float_cell;
 pub use plot::{MAX_ROC_FIGURES, plot_all};
+pub use provenance::Provenance;
 
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -142,6 +145,7 @@ pub struct RocRow {
 /// [`ROC_NAMES`] after `variant`. A document without `roc` reads as no ROC
 /// rows, and a row without the columns added after `pd_analytic_corrected`
 /// reads them as NaN (counts as 0), so files of older versions still load.
+/// The [`Provenance`], when there is one, comes last, under `provenance`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
     /// Scenario name.
@@ -155,6 +159,9 @@ pub struct Results {
     /// ROC rows: one per sweep point, variant and false-alarm level (empty
     /// when no ROC was asked for).
     pub roc: Vec<RocRow>,
+    /// Where the results came from, written last in results.json as
+    /// `provenance` (absent in files of older versions: `None`).
+    pub provenance: Option<Provenance>,
 }
 
 /// The metric columns after `variant`, in CSV and JSON order.
@@ -352,15 +359,30 @@ impl Results {
     }
 }
 
-/// Creates `path` and writes it through a buffer.
-fn write_file(
+/// Writes `path` atomically: through a buffer into a temporary file in the
+/// same directory (`.NAME.tmpPID`), flushed and synced, then renamed over
+/// `path`. A reader sees the old file or the new one, never a partial one,
+/// and a killed writer leaves `path` as it was (and at worst a stray
+/// temporary file).
+pub fn write_file(
     path: &Path,
     f: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 ) -> Result<(), ResultsError> {
-    let mut w = BufWriter::new(File::create(path).map_err(ResultsError::io(path))?);
-    f(&mut w)
-        .and_then(|()| w.flush())
-        .map_err(ResultsError::io(path))
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
+    let written = (|| {
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        f(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()
+    })();
+    if let Err(source) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(ResultsError::io(path)(source));
+    }
+    Ok(())
 }
 
 /// Serde helpers for an `f64` that is written as `null` when NaN (or

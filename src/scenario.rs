@@ -5,6 +5,10 @@
 use crate::network::NetParams;
 use crate::params::Params;
 
+pub use limits::{
+    MAX_ANTENNAS, MAX_DESCRIPTION_CHARS, MAX_DROP_VALUES, MAX_DROPS, MAX_FRAME_SYMBOLS,
+    MAX_LABEL_CHARS, MAX_POINTS, SIM_CLOCK_S,
+};
 pub use run::{Fidelity, ROC_PFA, RunSettings};
 
 /// One fully resolved, validated point of a scenario.
@@ -114,6 +118,7 @@ pub struct Scenario {
 mod backhaul;
 mod defaults;
 mod doc;
+mod limits;
 mod link;
 mod points;
 mod raw;
@@ -199,7 +204,7 @@ impl Scenario {
             .map(|v| sweep::parse_variants(&v, &mut problems))
             .unwrap_or_default();
         for p in problems.iter_mut().filter(|p| p.line.is_none()) {
-            p.line = doc::find_line(text, &p.key);
+            p.line = doc::problem_line(text, &p.key, &p.message);
         }
         for axis in &sweep {
             for v in &axis.values {
@@ -219,9 +224,30 @@ impl Scenario {
                 }
             }
         }
+        if let Err(p) = sweep::check_size(&sweep, variants.len()) {
+            problems.push(Problem {
+                line: doc::find_line(text, "sweep"),
+                ..p
+            });
+        }
+        for (key, max) in [
+            ("name", limits::MAX_LABEL_CHARS),
+            ("description", limits::MAX_DESCRIPTION_CHARS),
+        ] {
+            if let Some(Value::String(s)) = doc.get(key) {
+                let n = s.chars().count();
+                if n > max {
+                    problems.push(Problem {
+                        line: doc::find_line(text, key),
+                        key: key.to_string(),
+                        message: format!("value of {n} characters must have at most {max}"),
+                    });
+                }
+            }
+        }
         if let Err(base) = resolve::resolve(&doc) {
             problems.extend(base.into_iter().map(|mut p| {
-                p.line = doc::find_line(text, &p.key);
+                p.line = doc::problem_line(text, &p.key, &p.message);
                 p
             }));
         }
@@ -328,6 +354,8 @@ impl Scenario {
                     values,
                 }),
             }
+            sweep::check_size(&next.sweep, next.variants.len())
+                .map_err(|p| fail("sweep", vec![p]))?;
         } else {
             let problems = check_key(key, &value);
             if !problems.is_empty() {
@@ -335,6 +363,20 @@ impl Scenario {
             }
             if key == "name" || key == "description" {
                 let s = value.as_str().unwrap_or_default().to_string();
+                let max = if key == "name" {
+                    limits::MAX_LABEL_CHARS
+                } else {
+                    limits::MAX_DESCRIPTION_CHARS
+                };
+                if s.chars().count() > max {
+                    return Err(one(
+                        key,
+                        format!(
+                            "value of {} characters must have at most {max}",
+                            s.chars().count()
+                        ),
+                    ));
+                }
                 if key == "name" {
                     next.name = s
                 } else {
@@ -356,7 +398,7 @@ impl Scenario {
     pub fn base(&self) -> Result<Setup, ScenarioError> {
         resolve::resolve(&self.doc).map_err(|p| {
             let p = p.into_iter().map(|mut p| {
-                p.line = doc::find_line(&self.text, &p.key);
+                p.line = doc::problem_line(&self.text, &p.key, &p.message);
                 p
             });
             ScenarioError::new(&self.origin, p.collect())

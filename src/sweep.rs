@@ -35,6 +35,60 @@ pub struct RunOptions {
     pub threads: usize,
     /// Keep every drop's trace events for the `done` callback.
     pub record_trace: bool,
+    /// Run only this shard's points (`None`: every point).
+    pub shard: Option<Shard>,
+}
+
+/// Shard `index` of `count` (1-based, `1 <= index <= count`): the points
+/// whose position `k` in [`Scenario::points`] (0-based, coordinates
+/// row-major and variants within each coordinate) has `k % count ==
+/// index - 1`. Round robin spreads a sweep's slow and fast points evenly
+/// over the shards; the shards of one `count` partition the points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based shard number.
+    pub index: usize,
+    /// Number of shards.
+    pub count: usize,
+}
+
+impl Shard {
+    /// Parses `I/N` with `1 <= I <= N`.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("`{s}` must be I/N with 1 <= I <= N, e.g. 2/8");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            i.trim().parse::<usize>().map_err(|_| bad())?,
+            n.trim().parse::<usize>().map_err(|_| bad())?,
+        );
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether point `k` (its position in [`Scenario::points`]) is this shard's.
+    pub fn contains(&self, k: usize) -> bool {
+        k % self.count == self.index - 1
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// The points `opts` runs, in order: all of them, or its shard's.
+pub fn selected_points(sc: &Scenario, opts: &RunOptions) -> Result<Vec<Point>, ScenarioError> {
+    let points = sc.points()?;
+    Ok(match opts.shard {
+        None => points,
+        Some(s) => (points.into_iter().enumerate())
+            .filter(|(k, _)| s.contains(*k))
+            .map(|(_, p)| p)
+            .collect(),
+    })
 }
 
 /// A finished point: its row and its drops' traces.
@@ -68,7 +122,8 @@ fn spec(point: &Point, record_trace: bool) -> PointSpec {
     spec
 }
 
-/// Runs every point of `sc` in order. After each point, `done` gets the
+/// Runs every point of `sc` in order (only its shard's with
+/// [`RunOptions::shard`]). After each point, `done` gets the
 /// partial results (to save them, so nothing computed is lost) and the
 /// point's output; `progress` is called after every drop.
 pub fn run_scenario(
@@ -80,9 +135,11 @@ pub fn run_scenario(
     resume_scenario(sc, Vec::new(), Vec::new(), opts, progress, done)
 }
 
-/// Like [`run_scenario`], but the first `finished.len()` points are taken from
-/// `finished` (rows of an interrupted run of the same scenario), with their
-/// ROC rows from `finished_roc`, instead of being run again. A point's
+/// Like [`run_scenario`], but the first `finished.len()` points to run (of
+/// [`selected_points`]: every point, or the shard's) are taken from
+/// `finished` (rows of an interrupted run of the same scenario and shard,
+/// which the caller has checked), with their ROC rows from `finished_roc`,
+/// instead of being run again. A point's
 /// numbers depend only on the scenario and the point, never on what ran
 /// before it, so a resumed run gives the same rows as an uninterrupted one.
 ///
@@ -96,7 +153,7 @@ pub fn resume_scenario(
     mut progress: impl FnMut(u64),
     mut done: impl FnMut(&Results, &Point, PointOutput),
 ) -> Result<Results, RunError> {
-    let points = sc.points()?;
+    let points = selected_points(sc, &opts)?;
     let skip = finished.len().min(points.len());
     let mut results = Results {
         scenario: sc.name.clone(),
@@ -104,6 +161,7 @@ pub fn resume_scenario(
         swept_keys: sc.sweep.iter().map(|a| a.key.clone()).collect(),
         rows: finished.into_iter().take(skip).collect(),
         roc: Vec::new(),
+        provenance: None,
     };
     results.roc = (finished_roc.into_iter())
         .filter(|r| {
@@ -117,7 +175,7 @@ pub fn resume_scenario(
     let mut total = 0u64;
     for p in todo {
         starts.push(total);
-        total += p.setup.run.drops;
+        total = total.saturating_add(p.setup.run.drops);
     }
     starts.push(total);
     let point_of = |i: u64| starts.partition_point(|&s| s <= i) - 1;

@@ -53,7 +53,8 @@ pub fn emit(id: DropId, event: &TraceEvent) {
 
 /// Installs the global subscriber: a fmt layer to stderr, filtered by
 /// `RUST_LOG` when set and valid, else by `console_filter`, else `"warn"`.
-/// Colour only on a terminal. Safe to call more than once: a second call (or
+/// Colour only on a terminal, and never when `NO_COLOR` is set to a
+/// non-empty value (<https://no-color.org>). Safe to call more than once: a second call (or
 /// a call after another global subscriber was installed) does nothing.
 pub fn init(console_filter: Option<&str>) {
     let env = std::env::var("RUST_LOG")
@@ -70,9 +71,14 @@ pub fn init(console_filter: Option<&str>) {
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
         .without_time()
-        .with_ansi(io::stderr().is_terminal())
+        .with_ansi(io::stderr().is_terminal() && !no_color())
         .with_filter(console);
     let _ = tracing_subscriber::registry().with(fmt).try_init();
+}
+
+/// Whether `NO_COLOR` asks for output without colour (set and not empty).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 /// Appends the events of drop `id` as JSON lines: one [`TraceLine`] per line.

@@ -79,6 +79,7 @@ fn results(keys: &[&str], rows: Vec<Row>) -> Results {
         swept_keys: keys.iter().map(|k| k.to_string()).collect(),
         rows,
         roc: Vec::new(),
+        provenance: None,
     }
 }
 
@@ -439,10 +440,18 @@ fn roc_csv_header_and_rows() {
     assert_eq!(text.lines().next().unwrap(), header.join(","));
     assert_eq!(text.lines().count(), 1 + r.roc.len());
     let first = r.roc[0].clone();
+    // Floats in their shortest round-trip form, in exponent form below 1e-4.
+    let f = iaps::results::float_cell;
     let want = format!(
         "-20,IAPS,0.0001,{},{},{},{},{},{},0.12,5000,20000",
-        first.pd, first.pd_low, first.pd_high, first.pfa, first.pfa_low, first.pfa_high
+        f(first.pd),
+        f(first.pd_low),
+        f(first.pd_high),
+        f(first.pfa),
+        f(first.pfa_low),
+        f(first.pfa_high)
     );
+    assert!(want.contains(",8e-5,"), "{want}");
     assert_eq!(lines.next().unwrap(), want);
 
     let mut nan = r.clone();

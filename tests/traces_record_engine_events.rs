@@ -105,6 +105,7 @@ fn a_sweep_trace_keeps_every_drop_apart() {
     let opts = RunOptions {
         threads: 2,
         record_trace: true,
+        ..RunOptions::default()
     };
     let mut ids = Vec::new();
     let mut per_drop: BTreeMap<DropId, u64> = BTreeMap::new();

@@ -115,7 +115,7 @@ impl Params {
                 s.raps == 0 || s.rap_antennas > s.tx_antennas,
                 ParamKey::LocalFilter,
                 "projection",
-                "projection needs rap_antennas > tx_antennas (N1 > M) to leave a null space",
+                "needs rap_antennas > tx_antennas (N1 > M) to leave a null space",
             );
         }
         let n = &self.noise;

@@ -88,11 +88,24 @@ fn value_cell(v: &Value) -> String {
     }
 }
 
-/// A metric as a cell: NaN empty, floats with shortest round-trip digits.
+/// A metric as a cell: NaN empty, floats by [`float_cell`].
 fn metric_cell(c: Cell) -> String {
     match c {
         Cell::F(x) if x.is_nan() => String::new(),
-        Cell::F(x) => x.to_string(),
+        Cell::F(x) => float_cell(x),
         Cell::U(n) => n.to_string(),
+    }
+}
+
+/// A float with the shortest digits that read back to the same value:
+/// positional for `1e-4 <= |x| < 1e15` (and zero), else in exponent form
+/// (`1.084e-19`, `2.5e20`), so tiny and huge values stay short. Infinities
+/// are `inf` and `-inf`.
+pub fn float_cell(x: f64) -> String {
+    let a = x.abs();
+    if a == 0.0 || !a.is_finite() || (1e-4..1e15).contains(&a) {
+        x.to_string()
+    } else {
+        format!("{x:e}")
     }
 }

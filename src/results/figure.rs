@@ -86,16 +86,70 @@ pub(crate) struct Figure {
     pub guide: Vec<(f64, f64)>,
 }
 
+/// The font of every plot, embedded (DejaVu Sans, Bitstream Vera license:
+/// `assets/fonts/`), so drawing needs no system fonts or fontconfig.
+static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Registers [`FONT`] as plotters' `sans-serif` (once per process).
+fn register_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font (tested by every plot test).
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+/// The most characters of a label drawn in a plot; longer labels end in `…`.
+pub(crate) const MAX_LABEL_CHARS: usize = 80;
+
+/// `s` cut to [`MAX_LABEL_CHARS`] characters, ending in `…` when cut.
+pub(crate) fn cap_label(s: &str) -> String {
+    if s.chars().count() <= MAX_LABEL_CHARS {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(MAX_LABEL_CHARS - 1).collect();
+    t.push('…');
+    t
+}
+
 /// Draws `fig` into `dir/stem.svg` and `dir/stem.png`; returns both paths.
+/// Each file is drawn into a temporary file in `dir` and renamed into place,
+/// so a reader never sees a half-drawn plot.
 pub(crate) fn render(fig: &Figure, dir: &Path, stem: &str) -> Result<Vec<PathBuf>, ResultsError> {
+    register_font();
+    let mut fig = fig.clone();
+    fig.title = cap_label(&fig.title);
+    for c in &mut fig.curves {
+        c.label = cap_label(&c.label);
+    }
+    for n in &mut fig.notes {
+        n.1 = cap_label(&n.1);
+    }
+    let fig = &fig;
     let svg = dir.join(format!("{stem}.svg"));
     let png = dir.join(format!("{stem}.png"));
+    // The temporary names keep the extension: the bitmap backend picks its
+    // encoder from it.
+    let tmp_svg = dir.join(format!(".{stem}.tmp{}.svg", std::process::id()));
+    let tmp_png = dir.join(format!(".{stem}.tmp{}.png", std::process::id()));
     let fail = |path: &Path, e: &dyn std::fmt::Display| ResultsError::Plot {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    draw(SVGBackend::new(&svg, SIZE).into_drawing_area(), fig).map_err(|e| fail(&svg, &e))?;
-    draw(BitMapBackend::new(&png, SIZE).into_drawing_area(), fig).map_err(|e| fail(&png, &e))?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ResultsError::Io { path, source }
+    };
+    draw(SVGBackend::new(&tmp_svg, SIZE).into_drawing_area(), fig).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp_svg);
+        fail(&svg, &e)
+    })?;
+    std::fs::rename(&tmp_svg, &svg).map_err(io(&svg))?;
+    draw(BitMapBackend::new(&tmp_png, SIZE).into_drawing_area(), fig).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp_png);
+        fail(&png, &e)
+    })?;
+    std::fs::rename(&tmp_png, &png).map_err(io(&png))?;
     Ok(vec![svg, png])
 }
 
@@ -182,6 +236,22 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, fig: &Figure) -> DrawR
     root.present()
 }
 
+/// The longest prefix of `label` (ending in `…` when cut) that `fits`, by
+/// bisection: a few text measurements whatever the label's length.
+fn fit(label: &str, fits: &dyn Fn(&str) -> bool) -> String {
+    if fits(label) {
+        return label.to_string();
+    }
+    let chars: Vec<char> = label.chars().collect();
+    let cut = |n: usize| chars[..n].iter().collect::<String>() + "…";
+    let (mut lo, mut hi) = (0usize, chars.len());
+    while lo + 1 < hi {
+        let mid = (lo + hi) / 2;
+        if fits(&cut(mid)) { lo = mid } else { hi = mid }
+    }
+    cut(lo.max(1).min(chars.len()))
+}
+
 /// Maximal runs of consecutive points satisfying `ok`.
 fn segments<T: Copy>(points: &[T], ok: impl Fn(&T) -> bool) -> Vec<Vec<T>> {
     points
@@ -265,12 +335,7 @@ fn draw_legend<DB: DrawingBackend>(
             ))?,
             None => {}
         }
-        let mut text = label;
-        while !fits(&text) && text.chars().count() > 2 {
-            text.pop();
-            text.pop();
-            text.push('…');
-        }
+        let text = fit(&label, &fits);
         area.draw(&Text::new(text, (xt, y), font.clone()))?;
     }
     Ok(())

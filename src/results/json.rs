@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 impl Serialize for Results {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         check_keys(&self.swept_keys).map_err(S::Error::custom)?;
-        let mut st = s.serialize_struct("Results", 5)?;
+        let n = 5 + usize::from(self.provenance.is_some());
+        let mut st = s.serialize_struct("Results", n)?;
         st.serialize_field("scenario", &self.scenario)?;
         st.serialize_field("description", &self.description)?;
         st.serialize_field("swept_keys", &self.swept_keys)?;
@@ -27,6 +28,9 @@ impl Serialize for Results {
                 rows: &self.roc,
             },
         )?;
+        if let Some(p) = &self.provenance {
+            st.serialize_field("provenance", p)?;
+        }
         st.end()
     }
 }
@@ -44,6 +48,7 @@ impl<'de> Deserialize<'de> for Results {
             swept_keys: raw.swept_keys,
             rows,
             roc,
+            provenance: raw.provenance,
         })
     }
 }
@@ -163,6 +168,8 @@ struct RawResults {
     rows: Vec<Map<String, Value>>,
     #[serde(default)]
     roc: Vec<Map<String, Value>>,
+    #[serde(default)]
+    provenance: Option<super::Provenance>,
 }
 
 /// Builds every row of one array, naming the failing one (`what i`).

@@ -82,11 +82,72 @@ pub(super) fn syntax_problem(text: &str, e: &toml::de::Error) -> Problem {
             .count()
             + 1
     });
+    let msg = e.message().trim();
+    let at = line.and_then(|l| key_of_line(text, l));
+    let message = if msg.starts_with("duplicate key") {
+        match &at {
+            Some((key, true)) => {
+                format!("table [{key}] is defined twice: give each table once (TOML syntax)")
+            }
+            Some((key, false)) => {
+                format!("duplicate key `{key}`: give each key once (TOML syntax)")
+            }
+            None => format!("TOML syntax error: {msg}"),
+        }
+    } else if msg.contains("as i128") || msg.contains("number too large") {
+        let key = at.map_or(String::new(), |(k, _)| format!("`{k}` "));
+        format!(
+            "integer {key}is too large: TOML integers must be in {}..={}",
+            i64::MIN,
+            i64::MAX
+        )
+    } else {
+        format!("TOML syntax error: {msg}")
+    };
     Problem {
         line,
         key: String::new(),
-        message: format!("TOML syntax error: {}", e.message().trim()),
+        message,
     }
+}
+
+/// The dotted key defined on 1-based `line` of `text`, and whether it is a
+/// table header (`[a.b]`), when the line holds one.
+pub(super) fn key_of_line(text: &str, line: usize) -> Option<(String, bool)> {
+    let mut header = String::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (i, raw) in text.lines().enumerate().take(line) {
+        let l = strip_comment(raw).trim();
+        let here = i + 1 == line;
+        if l.starts_with('[') {
+            let aot = l.starts_with("[[");
+            let inner = if aot {
+                l.strip_prefix("[[").and_then(|l| l.strip_suffix("]]"))
+            } else {
+                l.strip_prefix('[').and_then(|l| l.strip_suffix(']'))
+            };
+            if let Some(segs) = inner.and_then(key_segments) {
+                header = header_path(&segs, aot, &mut counts);
+                if here {
+                    return Some((segs.join("."), true));
+                }
+            }
+            continue;
+        }
+        if here {
+            let eq = find_eq(l)?;
+            let key = key_segments(&l[..eq])?.join(".");
+            return Some((
+                if header.is_empty() {
+                    key
+                } else {
+                    format!("{header}.{key}")
+                },
+                false,
+            ));
+        }
+    }
+    None
 }
 
 /// `text` up to a `#` outside quotes.
@@ -209,6 +270,18 @@ pub(super) fn find_line(text: &str, path: &str) -> Option<usize> {
         open = depth(&line[eq + 1..]).max(0);
     }
     fallback
+}
+
+/// The line of a problem: its key's, else that of the first other key
+/// (`section.key`) its message names that the file gives (a limit on
+/// `backhaul.frame_interval_s` caused by `backhaul.symbol_time_s`).
+pub(super) fn problem_line(text: &str, key: &str, message: &str) -> Option<usize> {
+    find_line(text, key).or_else(|| {
+        message
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .filter(|w| w.contains('.') && w.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .find_map(|w| find_line(text, w.trim_end_matches('.')))
+    })
 }
 
 /// Position of the first `=` outside quotes.

@@ -22,6 +22,10 @@ impl Scenario {
         } else {
             &self.variants[..]
         };
+        sweep::check_size(&self.sweep, self.variants.len()).map_err(|mut p| {
+            p.line = doc::find_line(&self.text, "sweep");
+            ScenarioError::new(&self.origin, vec![p])
+        })?;
         let mut points = Vec::new();
         let mut problems = Vec::new();
         for (index, coords) in sweep::coordinates(&self.sweep).into_iter().enumerate() {
@@ -76,7 +80,7 @@ impl Scenario {
         } else if let Some((k, _)) = axis {
             doc::find_line(&self.text, &format!("sweep.{k}"))
         } else {
-            doc::find_line(&self.text, &p.key)
+            doc::problem_line(&self.text, &p.key, &p.message)
         };
         let mut at: Vec<String> = coords.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         if !self.variants.is_empty() {

@@ -234,15 +234,24 @@ fn keys<T: DeserializeOwned + Default>(t: &Table, section: &str, problems: &mut 
             Ok(_) => {
                 good.insert(k.clone(), v.clone());
             }
-            Err(e) => problems.push(Problem {
-                line: None,
-                key: if section.is_empty() {
+            Err(e) => {
+                let key = if section.is_empty() {
                     k.clone()
                 } else {
                     format!("{section}.{k}")
-                },
-                message: describe(e.message(), section),
-            }),
+                };
+                let message = match choices::<T>(k) {
+                    Some(valid) if is_type_error(e.message()) => {
+                        format!("value {} must be one of {valid}", show(v))
+                    }
+                    _ => describe_value(e.message(), section, &key, v),
+                };
+                problems.push(Problem {
+                    line: None,
+                    key,
+                    message,
+                })
+            }
         }
     }
     good.try_into().unwrap_or_else(|e| {
@@ -253,6 +262,83 @@ fn keys<T: DeserializeOwned + Default>(t: &Table, section: &str, problems: &mut 
         });
         T::default()
     })
+}
+
+/// Whether a serde message is a wrong type or shape (not an unknown key).
+fn is_type_error(msg: &str) -> bool {
+    msg.starts_with("invalid type") || msg.contains("unit variant") || msg.contains("string only")
+}
+
+/// The valid values of key `k` of `T` when it is an enumeration of names:
+/// asks serde by deserializing a name no enumeration has.
+fn choices<T: DeserializeOwned>(k: &str) -> Option<String> {
+    let mut one = Table::new();
+    one.insert(k.to_string(), Value::String("\u{1}".into()));
+    let e = one.try_into::<T>().err()?;
+    let msg = e.message();
+    let list = msg
+        .strip_prefix("unknown variant")?
+        .split_once("expected ")?
+        .1;
+    let names: Vec<String> = (list.split('`').skip(1).step_by(2))
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    match names.len() {
+        0 => None,
+        1 => Some(names[0].clone()),
+        n => Some(format!("{} or {}", names[..n - 1].join(", "), names[n - 1])),
+    }
+}
+
+/// A value as the file would write it (floats in their shortest form,
+/// `1e20` rather than `100000000000000000000.0`), cut to 80 characters.
+pub(super) fn show(v: &Value) -> String {
+    fn go(v: &Value) -> String {
+        match v {
+            Value::Float(f) => super::limits::num(*f),
+            Value::Array(a) => format!("[{}]", a.iter().map(go).collect::<Vec<_>>().join(", ")),
+            other => other.to_string(),
+        }
+    }
+    let s = go(v);
+    if s.chars().count() > 80 {
+        let mut t: String = s.chars().take(77).collect();
+        t.push_str("...");
+        t
+    } else {
+        s
+    }
+}
+
+/// A serde message about `key = v` in the file's words, with the value.
+fn describe_value(msg: &str, section: &str, key: &str, v: &Value) -> String {
+    if msg.starts_with("invalid length") || msg.contains("expected fewer elements") {
+        let shape = match key {
+            "geometry.target" | "geometry.bs" => "a position [x, y]: 2 numbers (m)",
+            "geometry.raps" | "geometry.users" => {
+                "a list of positions [[x, y], ...], each 2 numbers (m)"
+            }
+            k if k.ends_with("outages_s") => "a list of windows [[start, end], ...] (s)",
+            _ => "an array of the documented length",
+        };
+        return format!("value {} must be {shape}", show(v));
+    }
+    if let (Value::Float(f), true) = (
+        v,
+        msg.contains("integer") || msg.contains("expected u") || msg.contains("expected i"),
+    ) {
+        return format!(
+            "value {} must be a whole number written without a decimal point or exponent (e.g. {}), {}",
+            show(v),
+            if f.is_finite() && f.abs() < 1e18 {
+                format!("{:.0}", f.abs())
+            } else {
+                "1000".into()
+            },
+            "in the range the key allows"
+        );
+    }
+    describe(msg, section)
 }
 
 /// A serde message in the file's words.

@@ -183,6 +183,7 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
         run.frames,
         "must be >= 1 (0 is allowed only with fidelity = \"analytic\")",
     );
+    super::limits::check(&p, &net, &run, &mut c);
     let file = FileValues {
         pmax_dbm,
         sinr_db,
@@ -202,6 +203,7 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
         let (key, value, expected) = file_problem(e, &file);
         c.need(false, &key, value, &expected);
     }
+    root_causes(&mut c.0);
     if c.0.is_empty() {
         Ok(Setup {
             params: p,
@@ -211,6 +213,38 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
     } else {
         Err(link::drop_inherited(doc, c.0))
     }
+}
+
+/// Keeps only root causes: a problem that follows from another one's bad
+/// value (`system.users` must be <= a bad `system.tx_antennas`, positions
+/// must match a bad count, ...) is dropped.
+fn root_causes(problems: &mut Vec<Problem>) {
+    let bad = |k: &str, ps: &[Problem]| ps.iter().any(|p| p.key == k);
+    let snapshot = problems.clone();
+    problems.retain(|p| {
+        let follows = |causes: &[&str]| causes.iter().any(|c| bad(c, &snapshot));
+        match p.key.as_str() {
+            "system.users" => !follows(&["system.tx_antennas"]),
+            "sensing.local_filter" => {
+                !follows(&["system.tx_antennas", "system.rap_antennas", "system.raps"])
+            }
+            "geometry.raps" => !follows(&["system.raps"]),
+            "geometry.users" => !follows(&["system.users", "system.tx_antennas"]),
+            "backhaul.frame_interval_s" => {
+                p.message.contains("must be > 0")
+                    || !follows(&["system.frame_symbols", "backhaul.symbol_time_s"])
+            }
+            "run.frames" => {
+                !p.message.contains("simulated clock")
+                    || !follows(&[
+                        "backhaul.frame_interval_s",
+                        "backhaul.symbol_time_s",
+                        "system.frame_symbols",
+                    ])
+            }
+            _ => true,
+        }
+    });
 }
 
 /// Refuses statistic fidelity where it cannot represent a setting exactly:
@@ -286,6 +320,11 @@ fn file_problem(e: ParamError, f: &FileValues) -> (String, String, String) {
             let at = f.uplink_at.get(node).copied().unwrap_or(LinkAt::Backhaul);
             (at.key(key), e.value, link::expected(key).into())
         }
+        ParamKey::LocalFilter => (
+            "sensing.local_filter".into(),
+            "\"projection\"".into(),
+            "needs system.rap_antennas > system.tx_antennas (N1 > M) to leave a null space".into(),
+        ),
         ParamKey::Downlink { key, .. } => (
             LinkAt::Downlink.key(key),
             e.value,
@@ -309,7 +348,6 @@ fn file_problem(e: ParamError, f: &FileValues) -> (String, String, String) {
         | ParamKey::Pfa
         | ParamKey::RcsM2
         | ParamKey::CarrierHz
-        | ParamKey::LocalFilter
         | ParamKey::SymbolTime
         | ParamKey::FrameInterval
         | ParamKey::Deadline

@@ -23,8 +23,39 @@ const INTEGER_KEYS: [&str; 14] = [
     "backhaul.fusion",
 ];
 
-/// Most points one range may produce.
-const MAX_POINTS: usize = 100_000;
+/// Most points one range may produce (and one scenario may have:
+/// [`super::limits::MAX_POINTS`]).
+const MAX_POINTS: usize = super::limits::MAX_POINTS;
+
+/// The number of points (coordinates times variants), or a problem when it
+/// exceeds [`MAX_POINTS`]: each axis may be within its own limit while their
+/// product is not.
+pub(super) fn check_size(axes: &[SweepAxis], variants: usize) -> Result<usize, Problem> {
+    let mut n: usize = variants.max(1);
+    for a in axes {
+        n = n.saturating_mul(a.values.len());
+    }
+    if n <= MAX_POINTS {
+        return Ok(n);
+    }
+    let sizes: Vec<String> = axes
+        .iter()
+        .map(|a| format!("{} ({})", a.key, a.values.len()))
+        .collect();
+    Err(problem(
+        "sweep",
+        format!(
+            "gives {} points: the axes' product {} times {} variant(s) must be at most {MAX_POINTS}",
+            if n == usize::MAX {
+                "too many".to_string()
+            } else {
+                n.to_string()
+            },
+            sizes.join(" x "),
+            variants.max(1)
+        ),
+    ))
+}
 
 fn problem(key: &str, message: String) -> Problem {
     Problem {
@@ -43,8 +74,18 @@ pub(super) fn parse_sweep(v: &Value, problems: &mut Vec<Problem>) -> Vec<SweepAx
         ));
         return Vec::new();
     };
-    let mut axes = Vec::new();
+    let mut axes: Vec<SweepAxis> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for (key, val) in flatten("", t, &|t| t.contains_key("from")) {
+        if seen.contains(&key) {
+            problems.push(problem(
+                &key,
+                "in [sweep]: axis given twice (e.g. as \"a.b\" and a.b, or in a sub-table); give each swept key once".into(),
+            ));
+            axes.retain(|a| a.key != key);
+            continue;
+        }
+        seen.push(key.clone());
         match axis_values(&key, &val) {
             Ok(values) => axes.push(SweepAxis { key, values }),
             Err(m) => problems.push(problem(&key, format!("in [sweep]: {m}"))),
@@ -198,6 +239,17 @@ pub(super) fn parse_variants(v: &Value, problems: &mut Vec<Problem>) -> Vec<Vari
             continue;
         };
         let label = match t.get("label") {
+            Some(Value::String(s)) if s.chars().count() > super::limits::MAX_LABEL_CHARS => {
+                problems.push(problem(
+                    &format!("variant[{i}].label"),
+                    format!(
+                        "label of {} characters must have at most {}",
+                        s.chars().count(),
+                        super::limits::MAX_LABEL_CHARS
+                    ),
+                ));
+                continue;
+            }
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
             Some(x) => {
                 problems.push(problem(
@@ -224,6 +276,14 @@ pub(super) fn parse_variants(v: &Value, problems: &mut Vec<Problem>) -> Vec<Vari
         let mut rest = t.clone();
         rest.remove("label");
         let overrides = flatten("", &rest, &|_| false);
+        for (j, (k, _)) in overrides.iter().enumerate() {
+            if overrides[..j].iter().any(|(o, _)| o == k) {
+                problems.push(problem(
+                    &format!("variant[{i}].{k}"),
+                    format!("key given twice in variant '{label}' (e.g. as \"a.b\" and a.b); give it once"),
+                ));
+            }
+        }
         out.push(Variant { label, overrides });
     }
     out
