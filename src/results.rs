@@ -92,6 +92,11 @@ pub struct Row {
     /// fusion center (losses and deadline misses included).
     #[serde(with = "nan_as_null")]
     pub pd_analytic_arrived: f64,
+    /// Exact fused Pfa of the CC's rule given the reports that actually
+    /// arrived, every local detector at its designed level: what `pfa`
+    /// estimates (the design target for the GLRT; k-of-n tails for votes).
+    #[serde(with = "nan_as_null")]
+    pub pfa_analytic_arrived: f64,
 }
 
 /// One point of a ROC curve: a sweep point, a variant and one false-alarm
@@ -165,7 +170,7 @@ pub struct Results {
 }
 
 /// The metric columns after `variant`, in CSV and JSON order.
-pub const METRIC_NAMES: [&str; 23] = [
+pub const METRIC_NAMES: [&str; 24] = [
     "pd",
     "pd_low",
     "pd_high",
@@ -189,6 +194,7 @@ pub const METRIC_NAMES: [&str; 23] = [
     "null_frames",
     "pfa_rel_error",
     "pd_analytic_arrived",
+    "pfa_analytic_arrived",
 ];
 
 /// The columns of a ROC row after `variant`, in `roc.csv` and JSON order.
@@ -216,7 +222,7 @@ pub(crate) enum Cell {
 
 impl Row {
     /// The metric values in [`METRIC_NAMES`] order.
-    pub(crate) fn metric_cells(&self) -> [Cell; 23] {
+    pub(crate) fn metric_cells(&self) -> [Cell; 24] {
         use Cell::{F, U};
         [
             F(self.pd),
@@ -242,6 +248,7 @@ impl Row {
             U(self.null_frames),
             F(self.pfa_rel_error),
             F(self.pd_analytic_arrived),
+            F(self.pfa_analytic_arrived),
         ]
     }
 }

@@ -169,11 +169,28 @@ pub fn resume_scenario(
         })
         .collect();
     let todo = &points[skip..];
-    let specs: Vec<PointSpec> = todo.iter().map(|p| spec(p, opts.record_trace)).collect();
+    run_points(todo, &opts, &mut progress, |point, out, roc| {
+        results.rows.push(out.row.clone());
+        results.roc.extend(roc);
+        done(&results, point, out);
+    })?;
+    Ok(results)
+}
+
+/// Runs `points` (of any scenarios, in any order) through one pool of
+/// `opts.threads` workers; `done` gets each point's output and ROC rows in
+/// the order of `points`, `progress` the index of every merged drop.
+pub fn run_points(
+    points: &[Point],
+    opts: &RunOptions,
+    mut progress: impl FnMut(u64),
+    mut done: impl FnMut(&Point, PointOutput, Vec<crate::results::RocRow>),
+) -> Result<(), RunError> {
+    let specs: Vec<PointSpec> = points.iter().map(|p| spec(p, opts.record_trace)).collect();
     // Work item i is drop i - starts[k] of point k.
-    let mut starts = Vec::with_capacity(todo.len() + 1);
+    let mut starts = Vec::with_capacity(points.len() + 1);
     let mut total = 0u64;
-    for p in todo {
+    for p in points {
         starts.push(total);
         total = total.saturating_add(p.setup.run.drops);
     }
@@ -190,7 +207,7 @@ pub fn resume_scenario(
             run_drop(&specs[k], i - starts[k])
         },
         |i, report| {
-            let p = &todo[point_of(i)];
+            let p = &points[point_of(i)];
             let report = report.map_err(|error| RunError::Drop {
                 variant: p.variant.clone(),
                 error,
@@ -202,19 +219,16 @@ pub fn resume_scenario(
             progress(i);
             // Points with zero drops are impossible (validated), so a point
             // completes exactly when its last drop is merged.
-            while k < todo.len() && starts[k + 1] == i + 1 {
+            while k < points.len() && starts[k + 1] == i + 1 {
                 let m = std::mem::take(&mut metrics);
                 let out = PointOutput {
-                    row: row(&todo[k], &m),
+                    row: row(&points[k], &m),
                     traces: std::mem::take(&mut traces),
                 };
-                results.rows.push(out.row.clone());
-                results.roc.extend(roc_rows(&todo[k], &m));
-                done(&results, &todo[k], out);
+                done(&points[k], out, roc_rows(&points[k], &m));
                 k += 1;
             }
             Ok::<(), RunError>(())
         },
-    )?;
-    Ok(results)
+    )
 }

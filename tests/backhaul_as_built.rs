@@ -4,7 +4,10 @@
 //! agrees with the exact Pd of what actually arrived (99.9% intervals).
 
 use iaps::network::transport::{Aggregation, Fault, Stale, Transport, TransportParams};
-use iaps::network::{Fidelity, NetParams, PointSpec, RunMetrics, run_drops};
+use iaps::fusion::VotingRule;
+use iaps::network::importance::PI0;
+use iaps::network::{Fidelity, NetParams, PfaEstimator, PointSpec, RunMetrics, run_drops};
+use iaps::node::CcFusion;
 use iaps::node::ReportPolicy;
 use iaps::presets::{default_params, link};
 use iaps::sim::{Scheduling, SegmentConfig, SimTime};
@@ -246,4 +249,72 @@ fn a_crashed_rap_is_missing_until_it_restarts() {
     let (fa, n) = m.false_alarms();
     eprintln!("false alarms {fa}/{n} at design 1e-5");
     assert!(fa <= 2, "fused Pfa target holds");
+}
+
+/// RAP 3 down from 20 to 60 ms, RAP 5 from 50 ms on (of 100-frame drops).
+fn two_faults() -> Vec<Option<Fault>> {
+    let mut faults = vec![None; 11];
+    faults[3] = Some(Fault {
+        crash: SimTime::from_millis(20),
+        restart: Some(SimTime::from_millis(60)),
+    });
+    faults[5] = Some(Fault {
+        crash: SimTime::from_millis(50),
+        restart: None,
+    });
+    faults
+}
+
+#[test]
+fn crashed_raps_keep_the_fused_pfa() {
+    // Target-free frames only, importance-sampled, 1e5 frames per case: the
+    // CC's threshold follows the mix that arrived, so the GLRT of soft
+    // reports still meets its 1e-5 target exactly; votes over fewer nodes
+    // have a smaller k-of-n tail, which the exact column follows frame by
+    // frame. Both estimates' 99.9% intervals must contain the exact value.
+    let p = default_params(-19.0);
+    for (what, report, fusion) in [
+        ("GLRT of statistics", ReportPolicy::Statistic, CcFusion::Glrt),
+        (
+            "OR of decisions",
+            ReportPolicy::Decision,
+            CcFusion::Vote(VotingRule::Or),
+        ),
+    ] {
+        let net = NetParams {
+            faults: two_faults(),
+            target_probability: 0.0,
+            report: vec![report],
+            fusion,
+            ..NetParams::default()
+        };
+        let mut spec = PointSpec::new(&p, &net, 52, 100);
+        spec.fidelity = Fidelity::Statistic;
+        spec.pfa_estimator = PfaEstimator::Importance;
+        let m = run_drops(&spec, 1000, 0, |_| {}).unwrap().metrics;
+        let fa = m.design().false_alarms;
+        let (est, ci) = (fa.estimate(), fa.interval(0.999, 1.0 / PI0));
+        let exact = m.pfa_analytic_arrived();
+        eprintln!(
+            "{what}, crashes: Pfa {est:.4e} [{:.4e}, {:.4e}] (99.9%), exact given arrivals {exact:.4e}, {} frames, mean fused {:.2}",
+            ci.low,
+            ci.high,
+            fa.n,
+            m.fused_nodes_mean()
+        );
+        assert_eq!(fa.n, 100_000);
+        assert!(m.fused_nodes_mean() < 10.9, "the faults cut reports");
+        assert!(ci.low <= exact && exact <= ci.high, "{what}");
+        assert!(fa.rel_error() < 0.05, "{what}: relative error");
+        match fusion {
+            CcFusion::Glrt => assert!((exact - 1e-5).abs() < 1e-12, "GLRT meets 1e-5"),
+            CcFusion::Vote(_) => {
+                // OR of n nodes at q each: 1 - (1 - q)^n, between 9 and 11
+                // nodes' worth.
+                let q = 1.0 - (1.0 - 1e-5f64).powf(1.0 / 11.0);
+                let or = |n: i32| 1.0 - (1.0 - q).powi(n);
+                assert!(exact > or(9) && exact < or(11), "{what}: {exact}");
+            }
+        }
+    }
 }

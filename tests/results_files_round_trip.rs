@@ -32,6 +32,7 @@ fn row(coords: Vec<Value>, variant: &str, pd: f64) -> Row {
         null_frames: 5_000,
         pfa_rel_error: 0.25,
         pd_analytic_arrived: pd * 0.99,
+        pfa_analytic_arrived: 1e-5,
     }
 }
 
@@ -130,7 +131,7 @@ fn csv_header_is_exact() {
          pd_analytic_exact,latency_mean_s,latency_p99_s,late_fraction,lost_fraction,\
          backhaul_bytes_per_frame,sinr_ok_fraction,infeasible_drops,drops,frames,\
          pd_analytic_corrected,pd_drops_low,pd_drops_high,null_frames,pfa_rel_error,\
-         pd_analytic_arrived"
+         pd_analytic_arrived,pfa_analytic_arrived"
     );
     assert_eq!(text.lines().count(), 1 + one_key().rows.len());
 }
@@ -155,7 +156,7 @@ fn csv_quotes_nan_and_determinism() {
     assert!(line.contains(&format!(",{exact},,")), "{line}");
     let (lo, hi, arrived) = (0.5f64 - 0.1, 0.5f64 + 0.1, 0.5f64 * 0.99);
     assert!(
-        line.ends_with(&format!(",0,100,10000,0.485,{lo},{hi},5000,0.25,{arrived}")),
+        line.ends_with(&format!(",0,100,10000,0.485,{lo},{hi},5000,0.25,{arrived},1e-5")),
         "{line}"
     );
     assert_eq!(text, csv_text(&r.clone()));
@@ -164,7 +165,7 @@ fn csv_quotes_nan_and_determinism() {
     r.rows[0].pfa_rel_error = f64::NAN;
     let line = csv_text(&r).lines().nth(1).unwrap().to_string();
     assert!(
-        line.ends_with(&format!(",0.485,,{hi},5000,,{arrived}")),
+        line.ends_with(&format!(",0.485,,{hi},5000,,{arrived},1e-5")),
         "{line}"
     );
 }
@@ -538,6 +539,7 @@ fn json_without_roc_or_new_columns_loads() {
         r0.pd_drops_high,
         r0.pfa_rel_error,
         r0.pd_analytic_arrived,
+        r0.pfa_analytic_arrived,
     ] {
         assert!(x.is_nan());
     }

@@ -1,12 +1,13 @@
-//! The exact Pd of what actually reached the CC: for each target frame, the
-//! exact Pd of the CC's fusion over the reports it fused (which nodes, soft
-//! or bit, from samples or a local statistic), averaged over frames. Under
-//! any links this is what the simulated Pd must match: fusion emerges from
-//! the links, and this column follows it frame by frame.
+//! The exact Pd and Pfa of what actually reached the CC: for each frame, the
+//! exact Pd (target frames) or Pfa (target-free frames) of the CC's fusion
+//! over the reports it fused (which nodes, soft or bit, from samples or a
+//! local statistic), averaged over frames. Under any links this is what the
+//! simulated rates must match: fusion emerges from the links, and these
+//! columns follow it frame by frame.
 
 use crate::analytic::{Gram, LinkBudget, Report, local_pd, mixed_glrt_pd};
 use crate::design::NodeDesign;
-use crate::fusion::mixed_threshold;
+use crate::fusion::{mixed_sf, mixed_threshold};
 use crate::node::{CcFusion, Fused, Source};
 use crate::radio::TargetModel;
 use crate::special::poisson_binomial_sf;
@@ -21,6 +22,7 @@ pub struct ArrivedPd {
     fusion: CcFusion,
     target: TargetModel,
     cache: HashMap<Vec<(u32, u8)>, f64>,
+    pfa_cache: HashMap<Vec<(u32, u8)>, f64>,
 }
 
 impl ArrivedPd {
@@ -40,30 +42,47 @@ impl ArrivedPd {
             fusion,
             target,
             cache: HashMap::new(),
+            pfa_cache: HashMap::new(),
         }
     }
 
     /// The exact Pd of fusing `fused`.
     pub fn pd(&mut self, fused: &[Fused]) -> f64 {
-        let mut key: Vec<(u32, u8)> = fused
-            .iter()
-            .map(|f| {
-                let kind = match (f.as_bit, f.source) {
-                    (false, Source::Central) => 0,
-                    (false, Source::Local) => 1,
-                    (true, Source::Central) => 2,
-                    (true, Source::Local) => 3,
-                };
-                (f.node.0, kind)
-            })
-            .collect();
-        key.sort_unstable();
+        let key = mix(fused);
         if let Some(&pd) = self.cache.get(&key) {
             return pd;
         }
         let pd = self.compute(&key);
         self.cache.insert(key, pd);
         pd
+    }
+
+    /// The exact false-alarm probability of fusing `fused` with every local
+    /// detector at its designed level q (exact null laws): the GLRT's mixed
+    /// statistic above its threshold (which meets the target unless bits
+    /// make the law discrete), or at least kappa of n votes.
+    pub fn pfa(&mut self, fused: &[Fused]) -> f64 {
+        let key = mix(fused);
+        if let Some(&p) = self.pfa_cache.get(&key) {
+            return p;
+        }
+        let q = self.design.q;
+        let n = key.len();
+        let bits = key.iter().filter(|(_, k)| *k >= 2).count();
+        let p = match self.fusion {
+            CcFusion::Glrt => {
+                let th = mixed_threshold(n - bits, bits, q, self.pfa);
+                if th.is_finite() {
+                    mixed_sf(n - bits, bits, q, th)
+                } else {
+                    0.0
+                }
+            }
+            CcFusion::Vote(_) if n == 0 => 0.0,
+            CcFusion::Vote(_) => poisson_binomial_sf(&vec![q; n], self.design.kappa(n)),
+        };
+        self.pfa_cache.insert(key, p);
+        p
     }
 
     fn compute(&self, mix: &[(u32, u8)]) -> f64 {
@@ -113,4 +132,23 @@ impl ArrivedPd {
             }
         }
     }
+}
+
+/// The cache key of a mix: (node, kind) sorted, kind 0/1 soft from samples
+/// or a statistic, 2/3 a bit from either.
+fn mix(fused: &[Fused]) -> Vec<(u32, u8)> {
+    let mut key: Vec<(u32, u8)> = fused
+        .iter()
+        .map(|f| {
+            let kind = match (f.as_bit, f.source) {
+                (false, Source::Central) => 0,
+                (false, Source::Local) => 1,
+                (true, Source::Central) => 2,
+                (true, Source::Local) => 3,
+            };
+            (f.node.0, kind)
+        })
+        .collect();
+    key.sort_unstable();
+    key
 }

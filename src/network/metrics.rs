@@ -158,6 +158,8 @@ pub struct RunMetrics {
     pub fused_nodes: Vec<u64>,
     /// Sum over target frames of the exact Pd of the reports that arrived.
     pub pd_arrived_sum: f64,
+    /// Sum over target-free frames of the exact fused Pfa of what arrived.
+    pub pfa_arrived_sum: f64,
     /// Sum over feasible drops of the analytic Pd as printed in the paper.
     pub pd_paper_sum: f64,
     /// Sum over feasible drops of the exact analytic Pd of the CC's fusion.
@@ -197,6 +199,7 @@ impl RunMetrics {
         self.stale_discarded += o.stale_discarded;
         self.retransmissions += o.retransmissions;
         self.pd_arrived_sum += o.pd_arrived_sum;
+        self.pfa_arrived_sum += o.pfa_arrived_sum;
         if self.fused_nodes.len() < o.fused_nodes.len() {
             self.fused_nodes.resize(o.fused_nodes.len(), 0);
         }
@@ -296,6 +299,18 @@ impl RunMetrics {
             f64::NAN
         } else {
             self.pd_arrived_sum / n as f64
+        }
+    }
+
+    /// Mean exact fused Pfa of the reports that actually arrived, over
+    /// target-free frames, with every local detector at its designed level
+    /// (NaN without any). The weighted `pfa` estimate must match it.
+    pub fn pfa_analytic_arrived(&self) -> f64 {
+        let n = self.design().false_alarms.n;
+        if n == 0 {
+            f64::NAN
+        } else {
+            self.pfa_arrived_sum / n as f64
         }
     }
 

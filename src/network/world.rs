@@ -478,8 +478,12 @@ impl World {
             m.fused_nodes.resize(fused + 1, 0);
         }
         m.fused_nodes[fused] += 1;
-        if target && let Some(a) = &mut self.cfg.arrived {
-            m.pd_arrived_sum += a.pd(&d.fused);
+        if let Some(a) = &mut self.cfg.arrived {
+            if target {
+                m.pd_arrived_sum += a.pd(&d.fused);
+            } else {
+                m.pfa_arrived_sum += a.pfa(&d.fused);
+            }
         }
         for (l, level) in m.levels.iter_mut().enumerate() {
             let declared = d.declared_at[l];

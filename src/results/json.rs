@@ -277,6 +277,7 @@ fn row(coords: Vec<Value>, variant: String, m: &mut Fields) -> Result<Row, Strin
         null_frames: m.count_or("null_frames", Some(0))?,
         pfa_rel_error: m.f_new("pfa_rel_error")?,
         pd_analytic_arrived: m.f_new("pd_analytic_arrived")?,
+        pfa_analytic_arrived: m.f_new("pfa_analytic_arrived")?,
     })
 }
 

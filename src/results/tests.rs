@@ -115,6 +115,7 @@ fn row_serde_writes_nan_as_null() {
         null_frames: 4,
         pfa_rel_error: 0.1,
         pd_analytic_arrived: 0.0,
+        pfa_analytic_arrived: 0.0,
     };
     let text = serde_json::to_string(&row).unwrap();
     assert!(text.contains("\"pd\":null"), "{text}");

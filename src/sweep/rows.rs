@@ -71,6 +71,7 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
         null_frames: fa.n,
         pfa_rel_error: fa.rel_error(),
         pd_analytic_arrived: m.pd_analytic_arrived(),
+        pfa_analytic_arrived: m.pfa_analytic_arrived(),
     }
 }
 

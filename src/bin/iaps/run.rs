@@ -247,6 +247,7 @@ fn row_problem(r: &Row, drops: u64) -> Option<String> {
                 ("pd_analytic_exact", r.pd_analytic_exact),
                 ("pd_analytic_corrected", r.pd_analytic_corrected),
                 ("pd_analytic_arrived", r.pd_analytic_arrived),
+                ("pfa_analytic_arrived", r.pfa_analytic_arrived),
                 ("late_fraction", r.late_fraction),
                 ("lost_fraction", r.lost_fraction),
                 ("sinr_ok_fraction", r.sinr_ok_fraction),
