@@ -16,7 +16,7 @@ fn chi_square(what: &str, net: &NetParams, seeds: u64) -> (f64, f64) {
     let p = default_params(-19.0);
     let mut chi2 = 0.0;
     for seed in 0..seeds {
-        let spec = PointSpec::new(&p, net, 1000 + seed, 250);
+        let spec = PointSpec::new(&p, net, 1000 + seed, 500);
         let m = run_drops(&spec, 20, 0, |_| {}).unwrap().metrics;
         let (k, n) = m.detections();
         let pd = k as f64 / n as f64;
