@@ -44,6 +44,8 @@ pub struct Component {
     pub s: f64,
     /// `ln pi_j`.
     ln_pi: f64,
+    /// `ln s`.
+    ln_s: f64,
 }
 
 /// The nominal report mix a law is designed for.
@@ -81,6 +83,14 @@ pub struct LevelDesign {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BiasLaw {
     components: Vec<Component>,
+    /// Per run level (see [`BiasLaw::with_levels`]): `(tau, zero terms)`.
+    levels: Vec<(f64, Vec<f64>)>,
+}
+
+/// The log-ratio of a 0 bit without residual under component scale `s` at
+/// per-node threshold `tau` and rate `q`: `ln(1 - e^{-tau/s}) - ln(1 - q)`.
+fn zero_term(tau: f64, s: f64, q: f64) -> f64 {
+    (-(-tau / s).exp_m1()).ln() - (-q).ln_1p()
 }
 
 impl BiasLaw {
@@ -90,12 +100,34 @@ impl BiasLaw {
         let ln_pi = ((1.0 - PI0) / levels.len().max(1) as f64).ln();
         let components = levels
             .iter()
-            .map(|l| Component {
-                s: scale(nominal, l).max(1.0),
-                ln_pi,
+            .map(|l| {
+                let s = scale(nominal, l).max(1.0);
+                Component {
+                    s,
+                    ln_pi,
+                    ln_s: s.ln(),
+                }
             })
             .collect();
-        BiasLaw { components }
+        BiasLaw {
+            components,
+            levels: Vec::new(),
+        }
+    }
+
+    /// The law with the terms of the run's levels (per-node `(tau, q)`, in
+    /// the order [`BiasLaw::weight_at`] names them) computed once.
+    pub fn with_levels(mut self, levels: &[(f64, f64)]) -> Self {
+        self.levels = levels
+            .iter()
+            .map(|&(tau, q)| {
+                let zero = (self.components.iter())
+                    .map(|c| zero_term(tau, c.s, q))
+                    .collect();
+                (tau, zero)
+            })
+            .collect();
+        self
     }
 
     /// The levels its components are designed for: `alpha_lo 100^j` while at
@@ -140,45 +172,70 @@ impl BiasLaw {
     /// squared magnitudes of their noise, bits at per-node threshold `tau`
     /// (rate `q`) with their residuals.
     pub fn weight(&self, soft: &[f64], bits: &[FusedBit], tau: f64, q: f64) -> f64 {
+        let zero: Vec<f64> = (self.components.iter())
+            .map(|c| zero_term(tau, c.s, q))
+            .collect();
+        self.weight_with(soft, bits, tau, &zero)
+    }
+
+    /// [`BiasLaw::weight`] at the run's level `level` (of
+    /// [`BiasLaw::with_levels`]), with its terms computed once.
+    pub fn weight_at(&self, level: usize, soft: &[f64], bits: &[FusedBit]) -> f64 {
+        let (tau, zero) = &self.levels[level];
+        self.weight_with(soft, bits, *tau, zero)
+    }
+
+    fn weight_with(&self, soft: &[f64], bits: &[FusedBit], tau: f64, zero: &[f64]) -> f64 {
         if soft.is_empty() && bits.is_empty() {
             return 1.0;
         }
         let x: f64 = soft.iter().sum();
         let m = soft.len() as f64;
         // Bits with a negligible residual share their terms.
-        let plain: Vec<bool> = bits
+        let (mut ones, mut zeros) = (0.0, 0.0);
+        for b in bits.iter().filter(|b| b.mu2 < MU2_NEGLIGIBLE) {
+            if b.bit {
+                ones += 1.0;
+            } else {
+                zeros += 1.0;
+            }
+        }
+        // Bits with a residual: their law under P once, under each Q_j below.
+        let residual: Vec<(FusedBit, f64)> = bits
             .iter()
-            .filter(|b| b.mu2 < MU2_NEGLIGIBLE)
-            .map(|b| b.bit)
+            .filter(|b| b.mu2 >= MU2_NEGLIGIBLE)
+            .map(|&b| {
+                let (p1, p0) = bit_law(b.mu2, tau, 1.0);
+                (b, if b.bit { p1.ln() } else { p0.ln() })
+            })
             .collect();
-        let ones = plain.iter().filter(|&&b| b).count() as f64;
-        let zeros = plain.len() as f64 - ones;
-        let ln_p0 = (-q).ln_1p();
-        let mut terms = Vec::with_capacity(self.components.len() + 1);
-        terms.push(PI0.ln());
-        for c in &self.components {
+        let mut top = PI0.ln();
+        let n = self.components.len();
+        let (mut stack, mut heap) = ([0.0f64; 16], Vec::new());
+        let terms: &mut [f64] = if n <= stack.len() {
+            &mut stack[..n]
+        } else {
+            heap.resize(n, 0.0);
+            &mut heap
+        };
+        for (j, (c, z)) in self.components.iter().zip(zero).enumerate() {
             let a = 1.0 - 1.0 / c.s;
-            let mut lambda = a * x - m * c.s.ln();
+            let mut lambda = a * x - m * c.ln_s;
             if ones > 0.0 {
                 lambda += ones * tau * a;
             }
             if zeros > 0.0 {
-                lambda += zeros * ((-(-tau / c.s).exp_m1()).ln() - ln_p0);
+                lambda += zeros * z;
             }
-            for b in bits.iter().filter(|b| b.mu2 >= MU2_NEGLIGIBLE) {
-                let (p1, p0) = bit_law(b.mu2, tau, 1.0);
+            for &(b, ln_p) in &residual {
                 let (q1, q0) = bit_law(b.mu2, tau, c.s);
-                lambda += if b.bit {
-                    (q1 / p1).ln()
-                } else {
-                    (q0 / p0).ln()
-                };
+                lambda += if b.bit { q1.ln() } else { q0.ln() } - ln_p;
             }
-            terms.push(c.ln_pi + lambda);
+            terms[j] = c.ln_pi + lambda;
+            top = top.max(terms[j]);
         }
-        let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let lse = top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln();
-        (-lse).exp()
+        let sum = (PI0.ln() - top).exp() + terms.iter().map(|t| (t - top).exp()).sum::<f64>();
+        (-(top + sum.ln())).exp()
     }
 }
 
@@ -192,9 +249,22 @@ pub struct FusedBit {
     pub mu2: f64,
 }
 
-/// `(P(|mu + z|^2 > tau), P(|mu + z|^2 <= tau))` for `z ~ CN(0, s)`.
+/// `(P(|mu + z|^2 > tau), P(|mu + z|^2 <= tau))` for `z ~ CN(0, s)`: with
+/// `lambda = |mu|^2 / s` and `t = tau / s`, `Q1(sqrt(2 lambda), sqrt(2 t))`.
+/// For `lambda max(t, 1) < 1e-4` the Poisson mixture's expansion to second
+/// order, `e^-t (1 + lambda t + lambda^2 (t^2 / 4 - t / 2))`, is used (the
+/// third-order terms are below 1e-12 relative there), else Marcum Q.
 fn bit_law(mu2: f64, tau: f64, s: f64) -> (f64, f64) {
-    let p1 = marcum_q(1, (2.0 * mu2 / s).sqrt(), (2.0 * tau / s).sqrt());
+    let (lambda, t) = (mu2 / s, tau / s);
+    let x = lambda * t;
+    if lambda * t.max(1.0) < 1e-4 {
+        let e = (-t).exp();
+        let d = x + 0.25 * x * x - 0.5 * lambda * x;
+        let p1 = e * (1.0 + d);
+        let p0 = (-(-t).exp_m1() - e * d).max(f64::MIN_POSITIVE);
+        return (p1, p0);
+    }
+    let p1 = marcum_q(1, (2.0 * lambda).sqrt(), (2.0 * t).sqrt());
     (p1, (1.0 - p1).max(f64::MIN_POSITIVE))
 }
 
@@ -333,6 +403,25 @@ mod tests {
             assert!(w(x) <= 1.0 / PI0 + 1e-12);
         }
         assert_eq!(law.weight(&[], &[], 0.0, 0.0), 1.0);
+    }
+
+    #[test]
+    fn small_residual_expansion_matches_marcum_q() {
+        for (mu2, tau, sc) in [
+            (1e-9, 11.5, 1.0),
+            (1e-7, 11.5, 3.0),
+            (3e-6, 25.0, 1.0),
+            (4e-6, 23.0, 1.0),
+            (1e-5, 2.0, 0.5),
+        ] {
+            let (p1, p0) = bit_law(mu2, tau, sc);
+            let q = marcum_q(1, (2.0 * mu2 / sc).sqrt(), (2.0 * tau / sc).sqrt());
+            assert!(
+                (p1 / q - 1.0).abs() < 1e-12,
+                "{mu2} {tau} {sc}: {p1} vs {q}"
+            );
+            assert!((p0 / (1.0 - q) - 1.0).abs() < 1e-12, "{p0} vs {}", 1.0 - q);
+        }
     }
 
     #[test]

@@ -63,7 +63,11 @@ pub fn prepare_drop(spec: &PointSpec, ctx: Arc<DropCtx>) -> Prepared {
     let observers: Vec<NodeId> = nodes.iter().map(|&r| NodeId::from_index(r)).collect();
     let bias = (spec.pfa_estimator == PfaEstimator::Importance).then(|| {
         let lowest = levels.iter().map(|l| l.pfa).fold(pfa, f64::min);
+        let run_levels: Vec<(f64, f64)> = (levels.iter())
+            .map(|l| (l.design.tau, l.design.q))
+            .collect();
         bias_law(net, &nodes, &BiasLaw::component_levels(lowest), &design_at)
+            .with_levels(&run_levels)
     });
     let medium = Medium::new(&ctx, spec.fidelity, bias, observers.clone());
     let receivers = nodes

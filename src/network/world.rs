@@ -559,7 +559,7 @@ fn importance_weights(
         .collect();
     let has_bits = d.fused.iter().any(|f| f.as_bit);
     let mut out = Vec::with_capacity(levels.len());
-    for l in levels {
+    for (k, l) in levels.iter().enumerate() {
         if !has_bits && !out.is_empty() {
             out.push(out[0]);
             continue;
@@ -575,7 +575,7 @@ fn importance_weights(
                 },
             })
             .collect();
-        out.push(law.weight(&soft, &bits, tau, l.design.q));
+        out.push(law.weight_at(k, &soft, &bits));
     }
     out
 }

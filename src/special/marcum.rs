@@ -45,25 +45,38 @@ pub fn marcum_q(m: u32, a: f64, b: f64) -> f64 {
         k_lo -= 1.0;
         lw = lw_prev;
     }
-    // Upward from k_lo, gamma tails by recurrence.
+    // Upward from k_lo, gamma tails by recurrence. Sums are kept relative to
+    // the mode's weight (`anchor`, of modest size, so that scaling back adds
+    // no rounding); the Poisson weight moves by its ratio `lam / (k + 1)` and
+    // is re-anchored exactly every 16 steps.
+    let anchor = lw0;
     let mut seq = GammaSfUp::new(m + k_lo as u32, y);
-    let mut sum = 0.0;
-    let mut k = k_lo;
+    let (mut scale, mut f) = (seq.scale, seq.scale.exp());
+    // The stop rule's floor, `exp(-745) * 1e-17`, relative to the anchor.
+    let floor = (-745.0 - anchor + LN_TINY).exp();
+    let tiny = LN_TINY.exp();
+    let (mut rho, mut sum, mut k, mut steps) = ((lw - anchor).exp(), 0.0f64, k_lo, 0u32);
     loop {
-        let lw = ln_dpois(k, lam);
-        sum += (lw + seq.scale).exp() * seq.q;
+        if seq.scale != scale {
+            scale = seq.scale;
+            f = scale.exp();
+        }
+        sum += rho * f * seq.q;
         let r = lam / (k + 1.0);
-        if r < 1.0 {
-            // Remaining Poisson mass <= w_k r / (1 - r); the gamma tails are <= 1.
-            let ln_rest = lw + (r / (1.0 - r)).ln();
-            if ln_rest < sum.ln().max(-745.0) + LN_TINY {
-                break;
-            }
+        // Remaining Poisson mass <= w_k r / (1 - r); the gamma tails are <= 1.
+        if r < 1.0 && rho * r / (1.0 - r) < (sum * tiny).max(floor) {
+            break;
         }
         seq.advance();
         k += 1.0;
+        steps += 1;
+        rho = if steps.is_multiple_of(16) {
+            (ln_dpois(k, lam) - anchor).exp()
+        } else {
+            rho * r
+        };
     }
-    sum.min(1.0)
+    (sum * anchor.exp()).min(1.0)
 }
 
 #[cfg(test)]
