@@ -3,9 +3,9 @@
 //! transport, node faults; and under every kind of limit, the simulated Pd
 //! agrees with the exact Pd of what actually arrived (99.9% intervals).
 
-use iaps::network::transport::{Aggregation, Fault, Stale, Transport, TransportParams};
 use iaps::fusion::VotingRule;
 use iaps::network::importance::PI0;
+use iaps::network::transport::{Aggregation, Fault, Stale, Transport, TransportParams};
 use iaps::network::{Fidelity, NetParams, PfaEstimator, PointSpec, RunMetrics, run_drops};
 use iaps::node::CcFusion;
 use iaps::node::ReportPolicy;
@@ -274,7 +274,11 @@ fn crashed_raps_keep_the_fused_pfa() {
     // frame. Both estimates' 99.9% intervals must contain the exact value.
     let p = default_params(-19.0);
     for (what, report, fusion) in [
-        ("GLRT of statistics", ReportPolicy::Statistic, CcFusion::Glrt),
+        (
+            "GLRT of statistics",
+            ReportPolicy::Statistic,
+            CcFusion::Glrt,
+        ),
         (
             "OR of decisions",
             ReportPolicy::Decision,

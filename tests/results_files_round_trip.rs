@@ -156,7 +156,9 @@ fn csv_quotes_nan_and_determinism() {
     assert!(line.contains(&format!(",{exact},,")), "{line}");
     let (lo, hi, arrived) = (0.5f64 - 0.1, 0.5f64 + 0.1, 0.5f64 * 0.99);
     assert!(
-        line.ends_with(&format!(",0,100,10000,0.485,{lo},{hi},5000,0.25,{arrived},1e-5")),
+        line.ends_with(&format!(
+            ",0,100,10000,0.485,{lo},{hi},5000,0.25,{arrived},1e-5"
+        )),
         "{line}"
     );
     assert_eq!(text, csv_text(&r.clone()));
