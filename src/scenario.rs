@@ -125,6 +125,7 @@ mod raw;
 mod resolve;
 mod run;
 mod sweep;
+mod transport;
 
 use std::path::Path;
 
