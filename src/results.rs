@@ -92,6 +92,24 @@ pub struct Row {
     /// fusion center (losses and deadline misses included).
     #[serde(with = "nan_as_null")]
     pub pd_analytic_arrived: f64,
+    /// Fraction of the reports the nodes made that were stale: not sent
+    /// (skipped) or discarded at a hop, with `backhaul.stale = "skip"`.
+    #[serde(with = "nan_as_null")]
+    pub stale_fraction: f64,
+    /// Packets sent again by reliable transport, per decided frame.
+    #[serde(with = "nan_as_null")]
+    pub retransmissions_per_frame: f64,
+    /// Mean time from a node sending a report to its arrival at the CC (s),
+    /// over delivered reports.
+    #[serde(with = "nan_as_null")]
+    pub report_delay_mean_s: f64,
+    /// Mean number of nodes whose reports were fused per decided frame.
+    #[serde(with = "nan_as_null")]
+    pub fused_nodes_mean: f64,
+    /// Decided frames by the number of nodes whose reports were fused
+    /// (index = that number): results.json only, as `fused_nodes`.
+    #[serde(default)]
+    pub fused_nodes: Vec<u64>,
 }
 
 /// One point of a ROC curve: a sweep point, a variant and one false-alarm
@@ -141,10 +159,12 @@ pub struct RocRow {
 ///
 /// Its serde form (used by [`Results::write_json`]) writes each row as a flat
 /// object: the swept keys as fields, then `variant` and the metrics in
-/// [`METRIC_NAMES`] order; then the ROC rows the same way under `roc`, with
+/// [`METRIC_NAMES`] order, then the histogram [`HISTOGRAM_NAME`] (an array
+/// of counts); then the ROC rows the same way under `roc`, with
 /// [`ROC_NAMES`] after `variant`. A document without `roc` reads as no ROC
 /// rows, and a row without the columns added after `pd_analytic_corrected`
-/// reads them as NaN (counts as 0), so files of older versions still load.
+/// reads them as NaN (counts as 0, the histogram as empty), so files of
+/// older versions still load.
 /// The [`Provenance`], when there is one, comes last, under `provenance`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
@@ -165,7 +185,7 @@ pub struct Results {
 }
 
 /// The metric columns after `variant`, in CSV and JSON order.
-pub const METRIC_NAMES: [&str; 23] = [
+pub const METRIC_NAMES: [&str; 27] = [
     "pd",
     "pd_low",
     "pd_high",
@@ -189,7 +209,15 @@ pub const METRIC_NAMES: [&str; 23] = [
     "null_frames",
     "pfa_rel_error",
     "pd_analytic_arrived",
+    "stale_fraction",
+    "retransmissions_per_frame",
+    "report_delay_mean_s",
+    "fused_nodes_mean",
 ];
+
+/// The name of the histogram a row of results.json carries after its
+/// [`METRIC_NAMES`] (not in results.csv): [`Row::fused_nodes`].
+pub const HISTOGRAM_NAME: &str = "fused_nodes";
 
 /// The columns of a ROC row after `variant`, in `roc.csv` and JSON order.
 pub const ROC_NAMES: [&str; 10] = [
@@ -216,7 +244,7 @@ pub(crate) enum Cell {
 
 impl Row {
     /// The metric values in [`METRIC_NAMES`] order.
-    pub(crate) fn metric_cells(&self) -> [Cell; 23] {
+    pub(crate) fn metric_cells(&self) -> [Cell; 27] {
         use Cell::{F, U};
         [
             F(self.pd),
@@ -242,6 +270,10 @@ impl Row {
             U(self.null_frames),
             F(self.pfa_rel_error),
             F(self.pd_analytic_arrived),
+            F(self.stale_fraction),
+            F(self.retransmissions_per_frame),
+            F(self.report_delay_mean_s),
+            F(self.fused_nodes_mean),
         ]
     }
 }

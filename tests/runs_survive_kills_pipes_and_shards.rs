@@ -179,6 +179,18 @@ fn resume_says_what_it_keeps_and_reruns_bad_rows() {
     );
     assert_eq!(std::fs::read(out.join("results.csv")).unwrap(), good);
 
+    // A fused-nodes histogram that does not count the row's frames.
+    let mut r = Results::load(&out).unwrap();
+    assert_eq!(r.rows[2].fused_nodes.iter().sum::<u64>(), r.rows[2].frames);
+    r.rows[2].fused_nodes[0] += 1;
+    r.save(&out).unwrap();
+    let err = stderr(&iaps(&with_resume));
+    assert!(
+        err.contains("kept 2 row(s); row 3") && err.contains("fused_nodes histogram"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(out.join("results.csv")).unwrap(), good);
+
     // A row of another point is not kept either.
     let mut r = Results::load(&out).unwrap();
     r.rows.swap(0, 1);

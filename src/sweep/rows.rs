@@ -71,6 +71,18 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
         null_frames: fa.n,
         pfa_rel_error: fa.rel_error(),
         pd_analytic_arrived: m.pd_analytic_arrived(),
+        stale_fraction: frac(
+            m.stale_skipped + m.stale_discarded,
+            m.reports + m.stale_skipped,
+        ),
+        retransmissions_per_frame: if frames == 0 {
+            nan
+        } else {
+            m.retransmissions as f64 / frames as f64
+        },
+        report_delay_mean_s: m.report_delay(),
+        fused_nodes_mean: m.fused_nodes_mean(),
+        fused_nodes: m.fused_nodes.clone(),
     }
 }
 

@@ -252,6 +252,7 @@ fn row_problem(r: &Row, drops: u64) -> Option<String> {
                 ("sinr_ok_fraction", r.sinr_ok_fraction),
                 ("pd_drops_low", r.pd_drops_low),
                 ("pd_drops_high", r.pd_drops_high),
+                ("stale_fraction", r.stale_fraction),
             ] {
                 if !(v.is_nan() || (0.0..=1.0).contains(&v)) {
                     return Some(format!("has {n} = {v}, outside [0, 1]"));
@@ -267,6 +268,15 @@ fn row_problem(r: &Row, drops: u64) -> Option<String> {
                 format!(
                     "has infeasible_drops = {} > drops = {}",
                     r.infeasible_drops, r.drops
+                )
+            })
+        })
+        .or_else(|| {
+            let fused: u64 = r.fused_nodes.iter().sum();
+            (!r.fused_nodes.is_empty() && fused != r.frames).then(|| {
+                format!(
+                    "has a fused_nodes histogram of {fused} frames for frames = {}",
+                    r.frames
                 )
             })
         })
