@@ -7,7 +7,7 @@ mod json;
 mod plot;
 pub mod provenance;
 
-pub use csv::float_cell;
+pub use csv::{float_cell, quote as csv_quote};
 pub use plot::{MAX_ROC_FIGURES, plot_all};
 pub use provenance::Provenance;
 

@@ -10,6 +10,18 @@ use crate::node::{
 use crate::params::Params;
 use crate::radio::SPEED_OF_LIGHT;
 
+/// The link a [`Need`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NeedLink {
+    /// A node's uplink (its access link).
+    Uplink,
+    /// Shared aggregation segment `i` (`NetParams::aggregation[i]`): every
+    /// member's report together.
+    Segment(usize),
+    /// Each RAP's downlink (the frame's symbols).
+    Downlink,
+}
+
 /// What one report type costs one node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Need {
@@ -17,6 +29,8 @@ pub struct Need {
     pub report: String,
     /// The node, or `None` for a shared segment's aggregate.
     pub node: Option<NodeId>,
+    /// The link.
+    pub link: NeedLink,
     /// Bytes on the wire per frame: encoding, link header, packet headers.
     pub bytes: u64,
     /// Rate for stable delivery: `8 bytes / frame_interval`.
@@ -99,11 +113,12 @@ pub fn needs(p: &Params, net: &NetParams, frames: u64) -> Vec<Need> {
     } else {
         0.0
     };
-    let need = |report: &str, node: Option<NodeId>, bytes: u64, latency: f64| {
+    let need = |report: &str, node: Option<NodeId>, link, bytes: u64, latency: f64| {
         let window = net.deadline_s - prop - latency;
         Need {
             report: report.into(),
             node,
+            link,
             bytes,
             stable_bps: 8.0 * bytes as f64 / net.frame_interval_s,
             deadline_bps: if window > 0.0 {
@@ -119,10 +134,11 @@ pub fn needs(p: &Params, net: &NetParams, frames: u64) -> Vec<Need> {
             .latency
             .as_secs();
         for (name, bytes) in report_bytes(p, net, n, frame) {
-            out.push(need(&name, Some(n), t.wire_bytes(bytes), latency));
+            let bytes = t.wire_bytes(bytes);
+            out.push(need(&name, Some(n), NeedLink::Uplink, bytes, latency));
         }
     }
-    for a in &net.aggregation {
+    for (s, a) in net.aggregation.iter().enumerate() {
         let members: Vec<NodeId> = nodes
             .iter()
             .copied()
@@ -137,7 +153,7 @@ pub fn needs(p: &Params, net: &NetParams, frames: u64) -> Vec<Need> {
                 .iter()
                 .map(|&n| t.wire_bytes(report_bytes(p, net, n, frame)[i].1))
                 .sum();
-            out.push(need(name, None, total, latency));
+            out.push(need(name, None, NeedLink::Segment(s), total, latency));
         }
     }
     if net.symbols == super::SymbolDelivery::Downlink && p.system.raps > 0 {
@@ -158,6 +174,7 @@ pub fn needs(p: &Params, net: &NetParams, frames: u64) -> Vec<Need> {
         out.push(need(
             name,
             Some(NodeId::rap(1)),
+            NeedLink::Downlink,
             t.wire_bytes(bytes),
             latency,
         ));
@@ -191,5 +208,60 @@ mod tests {
             .find(|n| n.report == "samples (f32)" && n.node == Some(NodeId::rap(3)))
             .unwrap();
         assert!(s.bytes > 4800 && s.bytes < 4830, "{}", s.bytes);
+    }
+
+    #[test]
+    fn a_segment_needs_its_members_sum_and_packets_add_headers() {
+        use crate::network::transport::{Aggregation, TransportParams};
+        use crate::sim::{Scheduling, SegmentConfig, SimTime};
+        let p = Params::paper();
+        let plain = needs(&p, &NetParams::default(), 100);
+        let net = NetParams {
+            aggregation: vec![Aggregation {
+                nodes: vec![0, 1, 2],
+                segment: SegmentConfig {
+                    capacity_bps: Some(1e6),
+                    latency: SimTime::from_micros(10),
+                    buffer_bytes: None,
+                    scheduling: Scheduling::Fifo,
+                },
+            }],
+            transport: TransportParams {
+                mtu_bytes: Some(1500),
+                packet_header_bytes: 40,
+                ..TransportParams::default()
+            },
+            symbols: crate::network::SymbolDelivery::Downlink,
+            ..NetParams::default()
+        };
+        let n = needs(&p, &net, 100);
+        let find = |v: &[Need], report: &str, link: NeedLink, node: Option<NodeId>| {
+            v.iter()
+                .find(|x| x.report == report && x.link == link && x.node == node)
+                .cloned()
+                .unwrap()
+        };
+        for report in ["statistic", "samples (f32)", "decision"] {
+            let members: u64 = [NodeId::BS, NodeId::rap(1), NodeId::rap(2)]
+                .map(|m| find(&n, report, NeedLink::Uplink, Some(m)).bytes)
+                .iter()
+                .sum();
+            let seg = find(&n, report, NeedLink::Segment(0), None);
+            assert_eq!(seg.bytes, members, "{report}");
+            assert!((seg.stable_bps - 8.0 * members as f64 / 1e-3).abs() < 1e-6);
+        }
+        // f32 samples of a RAP: 4 packets of at most 1460 payload bytes,
+        // 40 header bytes each.
+        let with = find(&n, "samples (f32)", NeedLink::Uplink, Some(NodeId::rap(3)));
+        let without = find(
+            &plain,
+            "samples (f32)",
+            NeedLink::Uplink,
+            Some(NodeId::rap(3)),
+        );
+        assert_eq!(with.bytes, without.bytes + 4 * 40);
+        let down: Vec<&Need> = n.iter().filter(|x| x.link == NeedLink::Downlink).collect();
+        assert_eq!(down.len(), 1);
+        assert!(plain.iter().all(|x| x.link == NeedLink::Uplink));
     }
 }

@@ -11,7 +11,8 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-fn load(name: &str, sets: &[String]) -> Result<Scenario> {
+/// A bundled scenario or a file, with `--set` overrides applied.
+pub(crate) fn load(name: &str, sets: &[String]) -> Result<Scenario> {
     let is_bundled = bundled().iter().any(|(n, _)| *n == name);
     if !is_bundled && !Path::new(name).exists() {
         bail!(
