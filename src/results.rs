@@ -165,7 +165,8 @@ pub struct RocRow {
 /// rows, and a row without the columns added after `pd_analytic_corrected`
 /// reads them as NaN (counts as 0, the histogram as empty), so files of
 /// older versions still load.
-/// The [`Provenance`], when there is one, comes last, under `provenance`.
+/// Then the [`Marker`]s under `markers`, and the [`Provenance`], when there
+/// is one, last, under `provenance`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
     /// Scenario name.
@@ -179,9 +180,45 @@ pub struct Results {
     /// ROC rows: one per sweep point, variant and false-alarm level (empty
     /// when no ROC was asked for).
     pub roc: Vec<RocRow>,
+    /// Labelled positions on the swept keys' axes (the rate each report
+    /// needs on a swept capacity), drawn on the plots; written in
+    /// results.json as `markers` (absent in files of older versions: none).
+    pub markers: Vec<Marker>,
     /// Where the results came from, written last in results.json as
     /// `provenance` (absent in files of older versions: `None`).
     pub provenance: Option<Provenance>,
+}
+
+/// A labelled value of a swept key, drawn as a vertical line on that key's
+/// plots: e.g. the rate a report type needs, on a capacity axis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Marker {
+    /// The swept key.
+    pub key: String,
+    /// Its value.
+    pub value: f64,
+    /// What the value is, e.g. `statistic`.
+    pub label: String,
+}
+
+/// A rate in bit/s for people, with 4 significant digits: `152.0 kbit/s`,
+/// `40.78 Mbit/s` (`never` when infinite).
+pub fn bit_rate(bps: f64) -> String {
+    if !bps.is_finite() {
+        return "never".into();
+    }
+    let (v, unit) = match bps.abs() {
+        b if b >= 1e9 => (bps / 1e9, "Gbit/s"),
+        b if b >= 1e6 => (bps / 1e6, "Mbit/s"),
+        b if b >= 1e3 => (bps / 1e3, "kbit/s"),
+        _ => (bps, "bit/s"),
+    };
+    let decimals = if v == 0.0 {
+        0
+    } else {
+        (3 - v.abs().log10().floor() as i32).clamp(0, 3) as usize
+    };
+    format!("{v:.decimals$} {unit}")
 }
 
 /// The metric columns after `variant`, in CSV and JSON order.

@@ -1,7 +1,8 @@
 //! Results files (CSV, JSON, save/load) and plots on synthetic results.
 
 use iaps::results::{
-    HISTOGRAM_NAME, MAX_ROC_FIGURES, METRIC_NAMES, ROC_NAMES, Results, RocRow, Row, plot_all,
+    HISTOGRAM_NAME, MAX_ROC_FIGURES, METRIC_NAMES, Marker, ROC_NAMES, Results, RocRow, Row,
+    plot_all,
 };
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -86,6 +87,7 @@ fn results(keys: &[&str], rows: Vec<Row>) -> Results {
         swept_keys: keys.iter().map(|k| k.to_string()).collect(),
         rows,
         roc: Vec::new(),
+        markers: Vec::new(),
         provenance: None,
     }
 }
@@ -244,7 +246,14 @@ fn json_row_key_order() {
         .collect();
     assert_eq!(
         top,
-        ["scenario", "description", "swept_keys", "rows", "roc"]
+        [
+            "scenario",
+            "description",
+            "swept_keys",
+            "rows",
+            "roc",
+            "markers"
+        ]
     );
 }
 
@@ -364,7 +373,18 @@ fn plots_capacity_key() {
             rows.push(r);
         }
     }
-    let r = results(&["backhaul.capacity_bps"], rows);
+    let mut r = results(&["backhaul.capacity_bps"], rows);
+    let marker = |value: f64, label: &str| Marker {
+        key: "backhaul.capacity_bps".into(),
+        value,
+        label: label.into(),
+    };
+    // Two markers on the axis, one past its end (left out).
+    r.markers = vec![
+        marker(160_798.46, "statistic"),
+        marker(4.078e7, "samples (f32)"),
+        marker(1e12, "samples (f64)"),
+    ];
     let files = plot_all(&r, &dir).unwrap();
     let stems = [
         "pd_vs_backhaul_capacity_bps",
@@ -372,6 +392,29 @@ fn plots_capacity_key() {
         "load_vs_backhaul_capacity_bps",
     ];
     check_files(&files, &dir, &stems);
+    for stem in stems {
+        let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap();
+        assert!(svg.contains("statistic needs 160.8 kbit/s"), "{stem}");
+        assert!(svg.contains("samples (f32) needs 40.78 Mbit/s"), "{stem}");
+        assert!(!svg.contains("samples (f64) needs"), "{stem}");
+        assert!(svg.contains("rate a report needs"), "{stem}");
+    }
+    // Markers round-trip through results.json; older files have none.
+    let mut out = Vec::new();
+    r.write_json(&mut out).unwrap();
+    assert_eq!(
+        Results::read_json(out.as_slice()).unwrap().markers,
+        r.markers
+    );
+    let text = String::from_utf8(out)
+        .unwrap()
+        .replace("\"markers\"", "\"other\"");
+    assert!(
+        Results::read_json(text.as_bytes())
+            .unwrap()
+            .markers
+            .is_empty()
+    );
     done(&dir);
 }
 

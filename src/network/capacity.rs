@@ -5,7 +5,7 @@
 
 use super::NetParams;
 use crate::node::{
-    Batch, Message, NodeId, Report, SampleFormat, Sender, SymbolBlock, SymbolFormat,
+    Batch, Message, NodeId, Report, ReportPolicy, SampleFormat, Sender, SymbolBlock, SymbolFormat,
 };
 use crate::params::Params;
 use crate::radio::SPEED_OF_LIGHT;
@@ -78,8 +78,7 @@ fn report_bytes(p: &Params, net: &NetParams, node: NodeId, frame: u64) -> Vec<(S
             cols,
             format,
         };
-        let name = format!("samples ({})", format!("{format:?}").to_lowercase());
-        (name, msg(Report::Samples(batch)))
+        (samples_name(format), msg(Report::Samples(batch)))
     })
     .collect();
     out.push(("statistic".into(), msg(Report::Statistic(0.0))));
@@ -91,6 +90,60 @@ fn report_bytes(p: &Params, net: &NetParams, node: NodeId, frame: u64) -> Vec<(S
         }),
     ));
     out
+}
+
+/// The name of sample reports in `format`: `samples (f32)`.
+fn samples_name(format: SampleFormat) -> String {
+    format!("samples ({})", format!("{format:?}").to_lowercase())
+}
+
+/// The report node `n` sends every frame, named as [`Need::report`] names
+/// it; `None` for `adaptive`, which sends whatever fits.
+pub fn report_name(net: &NetParams, n: NodeId) -> Option<String> {
+    match super::config::per_node(&net.report, n.index()) {
+        ReportPolicy::Samples => Some(samples_name(net.sample_format)),
+        ReportPolicy::Statistic => Some("statistic".into()),
+        ReportPolicy::Decision => Some("decision".into()),
+        ReportPolicy::Adaptive => None,
+    }
+}
+
+/// What the links of capacity `capacity_bps` need for the reports they
+/// carry: of the uplinks, shared segments and downlinks with that capacity,
+/// the need with the largest [`Need::needed_bps`] (a segment's when its
+/// members all send the same report; the downlink's when RAPs send local
+/// reports and learn the symbols over it). `None` when no link has that
+/// capacity, or only adaptive nodes use them.
+pub fn binding_need(p: &Params, net: &NetParams, frames: u64, capacity_bps: f64) -> Option<Need> {
+    use super::config::per_node;
+    let cap = Some(capacity_bps);
+    let active = net.nodes.nodes(p.system.raps);
+    let sends = |i: usize| report_name(net, NodeId::from_index(i));
+    let carries = |n: &Need| match n.link {
+        NeedLink::Uplink => n.node.is_some_and(|id| {
+            active.contains(&id.index())
+                && per_node(&net.uplinks, id.index()).capacity_bps == cap
+                && sends(id.index()).as_deref() == Some(n.report.as_str())
+        }),
+        NeedLink::Segment(s) => {
+            let a = &net.aggregation[s];
+            let members: Vec<usize> = (a.nodes.iter().copied())
+                .filter(|i| active.contains(i))
+                .collect();
+            a.segment.capacity_bps == cap
+                && !members.is_empty()
+                && (members.iter()).all(|&i| sends(i).as_deref() == Some(n.report.as_str()))
+        }
+        NeedLink::Downlink => {
+            per_node(&net.downlinks, 1).capacity_bps == cap
+                && (active.iter())
+                    .any(|&i| i > 0 && !matches!(per_node(&net.report, i), ReportPolicy::Samples))
+        }
+    };
+    needs(p, net, frames)
+        .into_iter()
+        .filter(carries)
+        .max_by(|a, b| a.needed_bps().total_cmp(&b.needed_bps()))
 }
 
 /// The needs of every node of `p` and `net` for every report type, then one
@@ -208,6 +261,48 @@ mod tests {
             .find(|n| n.report == "samples (f32)" && n.node == Some(NodeId::rap(3)))
             .unwrap();
         assert!(s.bytes > 4800 && s.bytes < 4830, "{}", s.bytes);
+    }
+
+    #[test]
+    fn the_binding_need_is_that_of_the_links_at_the_capacity() {
+        use crate::network::transport::Aggregation;
+        use crate::sim::{LinkConfig, Scheduling, SegmentConfig};
+        let p = Params::paper();
+        let link = |c: Option<f64>| LinkConfig {
+            capacity_bps: c,
+            ..NetParams::default_link()
+        };
+        let mut net = NetParams {
+            uplinks: vec![link(Some(1e6))],
+            report: vec![ReportPolicy::Statistic],
+            ..NetParams::default()
+        };
+        let b = binding_need(&p, &net, 100, 1e6).unwrap();
+        assert_eq!((b.report.as_str(), b.link), ("statistic", NeedLink::Uplink));
+        assert_eq!(b.bytes, 19);
+        assert!(binding_need(&p, &net, 100, 2e6).is_none());
+        // One segment for all eleven nodes at the same capacity: it binds.
+        net.aggregation = vec![Aggregation {
+            nodes: (0..=10).collect(),
+            segment: SegmentConfig {
+                capacity_bps: Some(1e6),
+                latency: crate::sim::SimTime::ZERO,
+                buffer_bytes: None,
+                scheduling: Scheduling::Fifo,
+            },
+        }];
+        let b = binding_need(&p, &net, 100, 1e6).unwrap();
+        assert_eq!((b.link, b.bytes), (NeedLink::Segment(0), 11 * 19));
+        // Samples from the BS, statistics from the RAPs: the segment carries
+        // no single report; the BS's samples bind on the uplinks.
+        net.report = vec![ReportPolicy::Samples, ReportPolicy::Statistic];
+        let b = binding_need(&p, &net, 100, 1e6).unwrap();
+        assert_eq!(
+            (b.report.as_str(), b.node),
+            ("samples (f32)", Some(NodeId::BS))
+        );
+        net.report = vec![ReportPolicy::Adaptive];
+        assert!(binding_need(&p, &net, 100, 1e6).is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 impl Serialize for Results {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         check_keys(&self.swept_keys).map_err(S::Error::custom)?;
-        let n = 5 + usize::from(self.provenance.is_some());
+        let n = 6 + usize::from(self.provenance.is_some());
         let mut st = s.serialize_struct("Results", n)?;
         st.serialize_field("scenario", &self.scenario)?;
         st.serialize_field("description", &self.description)?;
@@ -28,6 +28,7 @@ impl Serialize for Results {
                 rows: &self.roc,
             },
         )?;
+        st.serialize_field("markers", &self.markers)?;
         if let Some(p) = &self.provenance {
             st.serialize_field("provenance", p)?;
         }
@@ -48,6 +49,7 @@ impl<'de> Deserialize<'de> for Results {
             swept_keys: raw.swept_keys,
             rows,
             roc,
+            markers: raw.markers,
             provenance: raw.provenance,
         })
     }
@@ -181,6 +183,8 @@ struct RawResults {
     rows: Vec<Map<String, Value>>,
     #[serde(default)]
     roc: Vec<Map<String, Value>>,
+    #[serde(default)]
+    markers: Vec<super::Marker>,
     #[serde(default)]
     provenance: Option<super::Provenance>,
 }

@@ -4,7 +4,7 @@
 use crate::{CapacityCmd, run::load, say};
 use anyhow::Result;
 use iaps::network::capacity::{Need, NeedLink, needs};
-use iaps::results::{csv_quote, float_cell};
+use iaps::results::{bit_rate, csv_quote, float_cell};
 use serde_json::json;
 
 /// The points of a scenario that need the same rates: their variants (in
@@ -57,21 +57,6 @@ fn place(n: &Need) -> String {
         NeedLink::Segment(i) => format!("segment {i}"),
         NeedLink::Downlink => "each downlink".into(),
     }
-}
-
-/// A rate for people: bit/s to Gbit/s, 4 significant digits.
-fn rate(bps: f64) -> String {
-    if !bps.is_finite() {
-        return "never".into();
-    }
-    let (v, unit) = match bps {
-        b if b >= 1e9 => (b / 1e9, "Gbit/s"),
-        b if b >= 1e6 => (b / 1e6, "Mbit/s"),
-        b if b >= 1e3 => (b / 1e3, "kbit/s"),
-        b => (b, "bit/s"),
-    };
-    let decimals = (3 - v.log10().floor() as i32).clamp(0, 3) as usize;
-    format!("{v:.decimals$} {unit}")
 }
 
 /// `iaps capacity`: a table per setup (default), or CSV or JSON.
@@ -138,9 +123,9 @@ pub fn capacity(a: &CapacityCmd) -> Result<()> {
         for (report, link, bytes, n) in collapsed(&g.needs) {
             say::out(&format!(
                 "  {report:<24} {link:<14} {bytes:>12} {:>16} {:>16} {:>16}",
-                rate(n.stable_bps),
-                rate(n.deadline_bps),
-                rate(n.needed_bps())
+                bit_rate(n.stable_bps),
+                bit_rate(n.deadline_bps),
+                bit_rate(n.needed_bps())
             ));
         }
     }
