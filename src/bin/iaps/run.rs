@@ -46,9 +46,10 @@ pub fn check(a: &CheckCmd) -> Result<()> {
 
 /// `iaps list`: the bundled scenarios and their descriptions.
 pub fn list() -> Result<()> {
+    let width = bundled().iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     for (name, text) in bundled() {
         let sc = Scenario::parse(text, &format!("bundled:{name}"))?;
-        say::out(&format!("{name:<10} {}", sc.description));
+        say::out(&format!("{name:<width$} {}", sc.description));
     }
     Ok(())
 }
