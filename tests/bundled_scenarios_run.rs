@@ -52,9 +52,7 @@ fn every_bundled_scenario_checks_runs_and_writes_its_files() {
         assert_eq!(Results::load(&dir).unwrap().rows.len(), points.len());
         // The capacity studies mark the rate each report needs on their axis.
         if name.starts_with("backhaul") {
-            let labels: Vec<&str> = (results.markers.iter())
-                .map(|m| m.label.as_str())
-                .collect();
+            let labels: Vec<&str> = (results.markers.iter()).map(|m| m.label.as_str()).collect();
             let want: &[&str] = match name {
                 "backhaul-shared" => &[
                     "samples (f32)",
