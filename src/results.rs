@@ -56,7 +56,8 @@ pub struct Row {
     /// Fraction of reports that arrived after the deadline.
     #[serde(with = "nan_as_null")]
     pub late_fraction: f64,
-    /// Fraction of reports lost.
+    /// Fraction of messages (reports and symbol blocks, whatever their
+    /// packets) lost on a link or refused by a full buffer.
     #[serde(with = "nan_as_null")]
     pub lost_fraction: f64,
     /// Mean backhaul bytes per frame.

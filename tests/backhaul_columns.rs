@@ -74,3 +74,28 @@ fn stale_skipped_and_retransmitted_reports_are_counted() {
     );
     assert_eq!(rel.lost_fraction, 0.0);
 }
+
+#[test]
+fn late_and_lost_fractions_count_reports_not_packets() {
+    // f32 samples of 4818 bytes in 1500-byte packets: 4 packets per report.
+    // Datagram at 10% loss per packet loses a report with probability
+    // 1 - 0.9^4 = 0.344 (8800 reports: standard error 0.005).
+    let split = &rows("[backhaul]\nreport = \"samples\"\nmtu_bytes = 1500\nloss = 0.1\n")[0];
+    assert!(
+        (split.lost_fraction - 0.3439).abs() < 0.02,
+        "{}",
+        split.lost_fraction
+    );
+    // Reliable transport with a 1 ms timeout: every report that needed a
+    // retransmission arrives after the 1 ms deadline, so 20% are late
+    // (not 20% of the 1.25 packets sent per report).
+    let late =
+        &rows("[backhaul]\nreport = \"statistic\"\nloss = 0.2\ntransport = \"reliable\"\n")[0];
+    assert!(
+        (late.late_fraction - 0.2).abs() < 0.015,
+        "{}",
+        late.late_fraction
+    );
+    assert!((late.retransmissions_per_frame - 2.75).abs() < 0.25);
+    assert_eq!(late.lost_fraction, 0.0);
+}
