@@ -37,7 +37,10 @@ pub struct Need {
     pub stable_bps: f64,
     /// Rate for a report to make its deadline when the link is idle:
     /// `8 bytes / (deadline - propagation - latency)`; infinite when the
-    /// latency alone misses it.
+    /// latency alone misses it. For a segment the latency is its own plus
+    /// the members' uplink latency (the largest), and the members' reports
+    /// are taken to reach it at once (their uplinks' serialization is not
+    /// counted: see [`binding_need`]).
     pub deadline_bps: f64,
 }
 
@@ -114,6 +117,11 @@ pub fn report_name(net: &NetParams, n: NodeId) -> Option<String> {
 /// members all send the same report; the downlink's when RAPs send local
 /// reports and learn the symbols over it). `None` when no link has that
 /// capacity, or only adaptive nodes use them.
+///
+/// A segment whose members' uplinks have that capacity too cannot start
+/// before the first report has crossed its uplink: its on-time rate counts
+/// the smallest member report once more (with 11 equal reports, 12
+/// serializations must fit before the deadline, not 11).
 pub fn binding_need(p: &Params, net: &NetParams, frames: u64, capacity_bps: f64) -> Option<Need> {
     use super::config::per_node;
     let cap = Some(capacity_bps);
@@ -140,9 +148,34 @@ pub fn binding_need(p: &Params, net: &NetParams, frames: u64, capacity_bps: f64)
                     .any(|&i| i > 0 && !matches!(per_node(&net.report, i), ReportPolicy::Samples))
         }
     };
-    needs(p, net, frames)
+    let all = needs(p, net, frames);
+    let behind_same_uplinks = |n: &Need| {
+        let NeedLink::Segment(s) = n.link else {
+            return None;
+        };
+        let members = (net.aggregation[s].nodes.iter()).filter(|i| active.contains(i));
+        let mut smallest = None::<u64>;
+        for &i in members {
+            if per_node(&net.uplinks, i).capacity_bps != cap {
+                return None;
+            }
+            let mine = all.iter().find(|x| {
+                x.link == NeedLink::Uplink
+                    && x.report == n.report
+                    && x.node.map(NodeId::index) == Some(i)
+            })?;
+            smallest = Some(smallest.map_or(mine.bytes, |b| b.min(mine.bytes)));
+        }
+        smallest
+    };
+    let mut carried: Vec<Need> = all.iter().filter(|n| carries(n)).cloned().collect();
+    for n in &mut carried {
+        if let Some(first) = behind_same_uplinks(n) {
+            n.deadline_bps *= (n.bytes + first) as f64 / n.bytes as f64;
+        }
+    }
+    carried
         .into_iter()
-        .filter(carries)
         .max_by(|a, b| a.needed_bps().total_cmp(&b.needed_bps()))
 }
 
@@ -200,7 +233,13 @@ pub fn needs(p: &Params, net: &NetParams, frames: u64) -> Vec<Need> {
         let Some(&first) = members.first() else {
             continue;
         };
-        let latency = a.segment.latency.as_secs();
+        // A report crosses its own uplink first: the latest of the members'
+        // uplink latencies, then the segment's.
+        let access = (members.iter())
+            .map(|n| super::config::per_node(&net.uplinks, n.index()).latency)
+            .max()
+            .unwrap_or(crate::sim::SimTime::ZERO);
+        let latency = (a.segment.latency.plus(access)).as_secs();
         for (i, (name, _)) in report_bytes(p, net, first, frame).iter().enumerate() {
             let total: u64 = members
                 .iter()
@@ -293,6 +332,18 @@ mod tests {
         }];
         let b = binding_need(&p, &net, 100, 1e6).unwrap();
         assert_eq!((b.link, b.bytes), (NeedLink::Segment(0), 11 * 19));
+        // Its uplinks at the same capacity: the first report crosses its
+        // uplink before the segment starts, 12 serializations in all.
+        let row = needs(&p, &net, 100)
+            .into_iter()
+            .find(|n| n.report == "statistic" && n.link == NeedLink::Segment(0))
+            .unwrap();
+        assert!((b.deadline_bps / row.deadline_bps - 12.0 / 11.0).abs() < 1e-12);
+        assert_eq!(b.stable_bps, row.stable_bps);
+        net.uplinks = vec![link(None)];
+        let b = binding_need(&p, &net, 100, 1e6).unwrap();
+        assert_eq!(b.deadline_bps, row.deadline_bps);
+        net.uplinks = vec![link(Some(1e6))];
         // Samples from the BS, statistics from the RAPs: the segment carries
         // no single report; the BS's samples bind on the uplinks.
         net.report = vec![ReportPolicy::Samples, ReportPolicy::Statistic];
@@ -344,6 +395,12 @@ mod tests {
             let seg = find(&n, report, NeedLink::Segment(0), None);
             assert_eq!(seg.bytes, members, "{report}");
             assert!((seg.stable_bps - 8.0 * members as f64 / 1e-3).abs() < 1e-6);
+            // The segment's window ends 10 us earlier than an uplink's (its
+            // latency after the uplink's 50 us).
+            let bs = find(&n, report, NeedLink::Uplink, Some(NodeId::BS));
+            let uplink_window = 8.0 * bs.bytes as f64 / bs.deadline_bps;
+            let want = 8.0 * members as f64 / (uplink_window - 10e-6);
+            assert!((seg.deadline_bps / want - 1.0).abs() < 1e-9, "{report}");
         }
         // f32 samples of a RAP: 4 packets of at most 1460 payload bytes,
         // 40 header bytes each.
