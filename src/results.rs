@@ -7,7 +7,7 @@ mod json;
 mod plot;
 pub mod provenance;
 
-pub use csv::float_cell;
+pub use csv::{float_cell, quote as csv_quote};
 pub use plot::{MAX_ROC_FIGURES, plot_all};
 pub use provenance::Provenance;
 
@@ -56,7 +56,8 @@ pub struct Row {
     /// Fraction of reports that arrived after the deadline.
     #[serde(with = "nan_as_null")]
     pub late_fraction: f64,
-    /// Fraction of reports lost.
+    /// Fraction of messages (reports and symbol blocks, whatever their
+    /// packets) lost on a link or refused by a full buffer.
     #[serde(with = "nan_as_null")]
     pub lost_fraction: f64,
     /// Mean backhaul bytes per frame.
@@ -97,6 +98,24 @@ pub struct Row {
     /// estimates (the design target for the GLRT; k-of-n tails for votes).
     #[serde(with = "nan_as_null")]
     pub pfa_analytic_arrived: f64,
+    /// Fraction of the reports the nodes made that were stale: not sent
+    /// (skipped) or discarded at a hop, with `backhaul.stale = "skip"`.
+    #[serde(with = "nan_as_null")]
+    pub stale_fraction: f64,
+    /// Packets sent again by reliable transport, per decided frame.
+    #[serde(with = "nan_as_null")]
+    pub retransmissions_per_frame: f64,
+    /// Mean time from a node sending a report to its arrival at the CC (s),
+    /// over delivered reports.
+    #[serde(with = "nan_as_null")]
+    pub report_delay_mean_s: f64,
+    /// Mean number of nodes whose reports were fused per decided frame.
+    #[serde(with = "nan_as_null")]
+    pub fused_nodes_mean: f64,
+    /// Decided frames by the number of nodes whose reports were fused
+    /// (index = that number): results.json only, as `fused_nodes`.
+    #[serde(default)]
+    pub fused_nodes: Vec<u64>,
 }
 
 /// One point of a ROC curve: a sweep point, a variant and one false-alarm
@@ -146,11 +165,14 @@ pub struct RocRow {
 ///
 /// Its serde form (used by [`Results::write_json`]) writes each row as a flat
 /// object: the swept keys as fields, then `variant` and the metrics in
-/// [`METRIC_NAMES`] order; then the ROC rows the same way under `roc`, with
+/// [`METRIC_NAMES`] order, then the histogram [`HISTOGRAM_NAME`] (an array
+/// of counts); then the ROC rows the same way under `roc`, with
 /// [`ROC_NAMES`] after `variant`. A document without `roc` reads as no ROC
 /// rows, and a row without the columns added after `pd_analytic_corrected`
-/// reads them as NaN (counts as 0), so files of older versions still load.
-/// The [`Provenance`], when there is one, comes last, under `provenance`.
+/// reads them as NaN (counts as 0, the histogram as empty), so files of
+/// older versions still load.
+/// Then the [`Marker`]s under `markers`, and the [`Provenance`], when there
+/// is one, last, under `provenance`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
     /// Scenario name.
@@ -164,13 +186,49 @@ pub struct Results {
     /// ROC rows: one per sweep point, variant and false-alarm level (empty
     /// when no ROC was asked for).
     pub roc: Vec<RocRow>,
+    /// Labelled positions on the swept keys' axes (the rate each report
+    /// needs on a swept capacity), drawn on the plots; written in
+    /// results.json as `markers` (absent in files of older versions: none).
+    pub markers: Vec<Marker>,
     /// Where the results came from, written last in results.json as
     /// `provenance` (absent in files of older versions: `None`).
     pub provenance: Option<Provenance>,
 }
 
+/// A labelled value of a swept key, drawn as a vertical line on that key's
+/// plots: e.g. the rate a report type needs, on a capacity axis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Marker {
+    /// The swept key.
+    pub key: String,
+    /// Its value.
+    pub value: f64,
+    /// What the value is, e.g. `statistic`.
+    pub label: String,
+}
+
+/// A rate in bit/s for people, with 4 significant digits: `152.0 kbit/s`,
+/// `40.78 Mbit/s` (`never` when infinite).
+pub fn bit_rate(bps: f64) -> String {
+    if !bps.is_finite() {
+        return "never".into();
+    }
+    let (v, unit) = match bps.abs() {
+        b if b >= 1e9 => (bps / 1e9, "Gbit/s"),
+        b if b >= 1e6 => (bps / 1e6, "Mbit/s"),
+        b if b >= 1e3 => (bps / 1e3, "kbit/s"),
+        _ => (bps, "bit/s"),
+    };
+    let decimals = if v == 0.0 {
+        0
+    } else {
+        (3 - v.abs().log10().floor() as i32).clamp(0, 3) as usize
+    };
+    format!("{v:.decimals$} {unit}")
+}
+
 /// The metric columns after `variant`, in CSV and JSON order.
-pub const METRIC_NAMES: [&str; 24] = [
+pub const METRIC_NAMES: [&str; 28] = [
     "pd",
     "pd_low",
     "pd_high",
@@ -195,7 +253,15 @@ pub const METRIC_NAMES: [&str; 24] = [
     "pfa_rel_error",
     "pd_analytic_arrived",
     "pfa_analytic_arrived",
+    "stale_fraction",
+    "retransmissions_per_frame",
+    "report_delay_mean_s",
+    "fused_nodes_mean",
 ];
+
+/// The name of the histogram a row of results.json carries after its
+/// [`METRIC_NAMES`] (not in results.csv): [`Row::fused_nodes`].
+pub const HISTOGRAM_NAME: &str = "fused_nodes";
 
 /// The columns of a ROC row after `variant`, in `roc.csv` and JSON order.
 pub const ROC_NAMES: [&str; 10] = [
@@ -222,7 +288,7 @@ pub(crate) enum Cell {
 
 impl Row {
     /// The metric values in [`METRIC_NAMES`] order.
-    pub(crate) fn metric_cells(&self) -> [Cell; 24] {
+    pub(crate) fn metric_cells(&self) -> [Cell; 28] {
         use Cell::{F, U};
         [
             F(self.pd),
@@ -249,6 +315,10 @@ impl Row {
             F(self.pfa_rel_error),
             F(self.pd_analytic_arrived),
             F(self.pfa_analytic_arrived),
+            F(self.stale_fraction),
+            F(self.retransmissions_per_frame),
+            F(self.report_delay_mean_s),
+            F(self.fused_nodes_mean),
         ]
     }
 }

@@ -125,6 +125,7 @@ mod raw;
 mod resolve;
 mod run;
 mod sweep;
+mod transport;
 
 use std::path::Path;
 
@@ -143,6 +144,14 @@ pub fn bundled() -> Vec<(&'static str, &'static str)> {
         ("fig11", include_str!("../scenarios/fig11.toml")),
         ("fig12", include_str!("../scenarios/fig12.toml")),
         ("backhaul", include_str!("../scenarios/backhaul.toml")),
+        (
+            "backhaul-shared",
+            include_str!("../scenarios/backhaul-shared.toml"),
+        ),
+        (
+            "backhaul-stale",
+            include_str!("../scenarios/backhaul-stale.toml"),
+        ),
         ("physical", include_str!("../scenarios/physical.toml")),
     ]
 }

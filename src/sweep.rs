@@ -6,10 +6,12 @@ use crate::network::{DropError, PointSpec, RunMetrics, run_drop};
 use crate::node::DropId;
 use crate::results::{Results, Row};
 
+mod markers;
 mod rows;
 
 use crate::scenario::{Fidelity, Point, Scenario, ScenarioError};
 use crate::trace::TraceEvent;
+pub use markers::capacity_markers;
 pub use rows::{roc_rows, row, toml_to_json};
 
 /// Why a scenario run stopped.
@@ -81,14 +83,18 @@ impl std::fmt::Display for Shard {
 
 /// The points `opts` runs, in order: all of them, or its shard's.
 pub fn selected_points(sc: &Scenario, opts: &RunOptions) -> Result<Vec<Point>, ScenarioError> {
-    let points = sc.points()?;
-    Ok(match opts.shard {
+    Ok(shard_of(sc.points()?, opts))
+}
+
+/// `points` (all of a scenario's), or the shard's of them.
+fn shard_of(points: Vec<Point>, opts: &RunOptions) -> Vec<Point> {
+    match opts.shard {
         None => points,
         Some(s) => (points.into_iter().enumerate())
             .filter(|(k, _)| s.contains(*k))
             .map(|(_, p)| p)
             .collect(),
-    })
+    }
 }
 
 /// A finished point: its row and its drops' traces.
@@ -153,7 +159,9 @@ pub fn resume_scenario(
     mut progress: impl FnMut(u64),
     mut done: impl FnMut(&Results, &Point, PointOutput),
 ) -> Result<Results, RunError> {
-    let points = selected_points(sc, &opts)?;
+    let all = sc.points()?;
+    let markers = capacity_markers(&all);
+    let points = shard_of(all, &opts);
     let skip = finished.len().min(points.len());
     let mut results = Results {
         scenario: sc.name.clone(),
@@ -161,6 +169,7 @@ pub fn resume_scenario(
         swept_keys: sc.sweep.iter().map(|a| a.key.clone()).collect(),
         rows: finished.into_iter().take(skip).collect(),
         roc: Vec::new(),
+        markers,
         provenance: None,
     };
     results.roc = (finished_roc.into_iter())

@@ -9,7 +9,17 @@ use iaps::sweep::{RunOptions, run_scenario};
 fn every_bundled_scenario_checks_runs_and_writes_its_files() {
     let names: Vec<&str> = bundled().iter().map(|(n, _)| *n).collect();
     for want in [
-        "default", "fig6", "fig7", "fig8", "fig9", "fig10", "fig11", "fig12", "backhaul",
+        "default",
+        "fig6",
+        "fig7",
+        "fig8",
+        "fig9",
+        "fig10",
+        "fig11",
+        "fig12",
+        "backhaul",
+        "backhaul-shared",
+        "backhaul-stale",
         "physical",
     ] {
         assert!(names.contains(&want), "{want} is bundled");
@@ -40,6 +50,25 @@ fn every_bundled_scenario_checks_runs_and_writes_its_files() {
             );
         }
         assert_eq!(Results::load(&dir).unwrap().rows.len(), points.len());
+        // The capacity studies mark the rate each report needs on their axis.
+        if name.starts_with("backhaul") {
+            let labels: Vec<&str> = (results.markers.iter()).map(|m| m.label.as_str()).collect();
+            let want: &[&str] = match name {
+                "backhaul-shared" => &[
+                    "samples (f32)",
+                    "samples (f32), shared segment",
+                    "statistic",
+                    "statistic, shared segment",
+                    "decision",
+                    "decision, shared segment",
+                ],
+                _ => &["samples (f32)", "statistic", "decision"],
+            };
+            assert_eq!(labels, want, "{name}");
+            let svg = dir.join("pd_vs_backhaul_capacity_bps.svg");
+            let svg = std::fs::read_to_string(svg).unwrap();
+            assert!(svg.contains("statistic needs"), "{name}");
+        }
     }
     std::fs::remove_dir_all(&root).ok();
 }

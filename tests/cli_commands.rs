@@ -224,3 +224,89 @@ fn an_interrupted_run_resumes_to_the_same_results() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("different scenario"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn capacity_prints_what_each_report_needs_per_node_and_segment() {
+    // A frame every 0.5 ms: a 12-byte decision needs 192 kbit/s, a 19-byte
+    // statistic 304 kbit/s; 1500-byte packets with 40-byte headers add 160
+    // bytes to f32 samples of 20 x 30 complex values (4 packets).
+    let set = [
+        "--set",
+        "backhaul.frame_interval_s=5e-4",
+        "--set",
+        "backhaul.aggregation=[{ nodes = \"raps\" }]",
+    ];
+    let o = iaps(&[&["capacity", "default"], &set[..]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let line = |report: &str, link: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(report) && l.contains(link))
+            .unwrap_or_else(|| panic!("no {report} on {link} in\n{text}"))
+            .to_string()
+    };
+    assert!(
+        line("decision", "bs..rap10").contains("192.0 kbit/s"),
+        "{text}"
+    );
+    assert!(
+        line("statistic", "bs..rap10").contains("304.0 kbit/s"),
+        "{text}"
+    );
+    // Ten RAPs share segment 0: ten times a RAP's statistic bytes.
+    assert!(line("statistic", "segment 0").contains(" 190 "), "{text}");
+    assert!(
+        line("statistic", "segment 0").contains("3.040 Mbit/s"),
+        "{text}"
+    );
+
+    let csv = |extra: &[&str]| {
+        let o = iaps(&[&["capacity", "default", "--csv"], &set[..], extra].concat());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let bytes = |text: &str, report: &str, link: &str| -> u64 {
+        let l = text
+            .lines()
+            .find(|l| l.contains(&format!(",{report},{link},")))
+            .unwrap_or_else(|| panic!("no {report} on {link} in\n{text}"));
+        // The variants column may hold commas: count from the end.
+        l.rsplit(',').nth(3).unwrap().parse().unwrap()
+    };
+    let plain = csv(&[]);
+    assert!(plain.starts_with("setup,variants,report,link,bytes_per_frame,"));
+    let packets = csv(&[
+        "--set",
+        "backhaul.mtu_bytes=1500",
+        "--set",
+        "backhaul.packet_header_bytes=40",
+    ]);
+    assert_eq!(
+        bytes(&packets, "samples (f32)", "rap4"),
+        bytes(&plain, "samples (f32)", "rap4") + 4 * 40
+    );
+    assert_eq!(bytes(&packets, "decision", "bs"), 12 + 40);
+    // JSON carries the same numbers; bad input is an error.
+    let o = iaps(&[&["capacity", "default", "--json"], &set[..]].concat());
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let needs = doc["setups"][0]["needs"].as_array().unwrap();
+    let d = needs
+        .iter()
+        .find(|n| n["report"] == "decision" && n["link"] == "rap7")
+        .unwrap();
+    assert_eq!(d["stable_bps"], 192e3);
+    let o = iaps(&[
+        "capacity",
+        "default",
+        "--set",
+        "backhaul.packet_header_bytes=8",
+        "--set",
+        "backhaul.mtu_bytes=8",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("backhaul.mtu_bytes") && !err.contains("panicked"),
+        "{err}"
+    );
+}

@@ -11,7 +11,9 @@
 //!   independent estimates must lie within the combined interval at a
 //!   family-wise 99.9% level (Bonferroni over every compared row).
 //! - Analytic figures (no frames) are rerun at the committed seed and counts
-//!   and must give the same analytic columns to the last digit written.
+//!   and must give the same analytic columns to a relative 1e-12: special
+//!   functions may be reformulated (a few ulps move), while any change of
+//!   the model or the drops moves them by orders of magnitude more.
 
 use iaps::results::{Results, Row};
 use iaps::scenario::Scenario;
@@ -111,7 +113,7 @@ fn committed_figures_reproduce() {
             let key = format!("{:?} {}", old.coords, old.variant);
             if is_analytic {
                 // Same seed, same counts: the analytic columns are the same
-                // numbers (results.json keeps full precision).
+                // numbers up to rounding (results.json keeps full precision).
                 for (what, a, b) in [
                     ("paper", old.pd_analytic_paper, new.pd_analytic_paper),
                     ("exact", old.pd_analytic_exact, new.pd_analytic_exact),
@@ -122,7 +124,7 @@ fn committed_figures_reproduce() {
                     ),
                 ] {
                     assert!(
-                        a == b || (a.is_nan() && b.is_nan()),
+                        (a - b).abs() <= 1e-12 * a.abs().max(b.abs()) || (a.is_nan() && b.is_nan()),
                         "{name} {key}: analytic {what} {a} committed, {b} rerun"
                     );
                 }

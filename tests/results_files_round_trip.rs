@@ -1,6 +1,9 @@
 //! Results files (CSV, JSON, save/load) and plots on synthetic results.
 
-use iaps::results::{MAX_ROC_FIGURES, METRIC_NAMES, ROC_NAMES, Results, RocRow, Row, plot_all};
+use iaps::results::{
+    HISTOGRAM_NAME, MAX_ROC_FIGURES, METRIC_NAMES, Marker, ROC_NAMES, Results, RocRow, Row,
+    plot_all,
+};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -33,6 +36,11 @@ fn row(coords: Vec<Value>, variant: &str, pd: f64) -> Row {
         pfa_rel_error: 0.25,
         pd_analytic_arrived: pd * 0.99,
         pfa_analytic_arrived: 1e-5,
+        stale_fraction: 0.02,
+        retransmissions_per_frame: 0.125,
+        report_delay_mean_s: 3e-4,
+        fused_nodes_mean: 10.5,
+        fused_nodes: vec![0, 0, 1, 2],
     }
 }
 
@@ -80,6 +88,7 @@ fn results(keys: &[&str], rows: Vec<Row>) -> Results {
         swept_keys: keys.iter().map(|k| k.to_string()).collect(),
         rows,
         roc: Vec::new(),
+        markers: Vec::new(),
         provenance: None,
     }
 }
@@ -131,7 +140,8 @@ fn csv_header_is_exact() {
          pd_analytic_exact,latency_mean_s,latency_p99_s,late_fraction,lost_fraction,\
          backhaul_bytes_per_frame,sinr_ok_fraction,infeasible_drops,drops,frames,\
          pd_analytic_corrected,pd_drops_low,pd_drops_high,null_frames,pfa_rel_error,\
-         pd_analytic_arrived,pfa_analytic_arrived"
+         pd_analytic_arrived,pfa_analytic_arrived,stale_fraction,retransmissions_per_frame,report_delay_mean_s,\
+         fused_nodes_mean"
     );
     assert_eq!(text.lines().count(), 1 + one_key().rows.len());
 }
@@ -157,7 +167,7 @@ fn csv_quotes_nan_and_determinism() {
     let (lo, hi, arrived) = (0.5f64 - 0.1, 0.5f64 + 0.1, 0.5f64 * 0.99);
     assert!(
         line.ends_with(&format!(
-            ",0,100,10000,0.485,{lo},{hi},5000,0.25,{arrived},1e-5"
+            ",0,100,10000,0.485,{lo},{hi},5000,0.25,{arrived},1e-5,0.02,0.125,0.0003,10.5"
         )),
         "{line}"
     );
@@ -167,9 +177,13 @@ fn csv_quotes_nan_and_determinism() {
     r.rows[0].pfa_rel_error = f64::NAN;
     let line = csv_text(&r).lines().nth(1).unwrap().to_string();
     assert!(
-        line.ends_with(&format!(",0.485,,{hi},5000,,{arrived},1e-5")),
+        line.ends_with(&format!(
+            ",0.485,,{hi},5000,,{arrived},1e-5,0.02,0.125,0.0003,10.5"
+        )),
         "{line}"
     );
+    // The fused-nodes histogram is in results.json only.
+    assert!(!line.contains("0,0,1,2"), "{line}");
 }
 
 #[test]
@@ -224,6 +238,7 @@ fn json_row_key_order() {
         .collect();
     let mut expected = vec!["sensing.rcs_db", "net.capacity_bps", "variant"];
     expected.extend(METRIC_NAMES);
+    expected.push(HISTOGRAM_NAME);
     assert_eq!(keys, expected);
     let top: Vec<&str> = text
         .lines()
@@ -232,7 +247,14 @@ fn json_row_key_order() {
         .collect();
     assert_eq!(
         top,
-        ["scenario", "description", "swept_keys", "rows", "roc"]
+        [
+            "scenario",
+            "description",
+            "swept_keys",
+            "rows",
+            "roc",
+            "markers"
+        ]
     );
 }
 
@@ -352,7 +374,18 @@ fn plots_capacity_key() {
             rows.push(r);
         }
     }
-    let r = results(&["backhaul.capacity_bps"], rows);
+    let mut r = results(&["backhaul.capacity_bps"], rows);
+    let marker = |value: f64, label: &str| Marker {
+        key: "backhaul.capacity_bps".into(),
+        value,
+        label: label.into(),
+    };
+    // Two markers on the axis, one past its end (left out).
+    r.markers = vec![
+        marker(160_798.46, "statistic"),
+        marker(4.078e7, "samples (f32)"),
+        marker(1e12, "samples (f64)"),
+    ];
     let files = plot_all(&r, &dir).unwrap();
     let stems = [
         "pd_vs_backhaul_capacity_bps",
@@ -360,6 +393,29 @@ fn plots_capacity_key() {
         "load_vs_backhaul_capacity_bps",
     ];
     check_files(&files, &dir, &stems);
+    for stem in stems {
+        let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap();
+        assert!(svg.contains("statistic needs 160.8 kbit/s"), "{stem}");
+        assert!(svg.contains("samples (f32) needs 40.78 Mbit/s"), "{stem}");
+        assert!(!svg.contains("samples (f64) needs"), "{stem}");
+        assert!(svg.contains("rate a report needs"), "{stem}");
+    }
+    // Markers round-trip through results.json; older files have none.
+    let mut out = Vec::new();
+    r.write_json(&mut out).unwrap();
+    assert_eq!(
+        Results::read_json(out.as_slice()).unwrap().markers,
+        r.markers
+    );
+    let text = String::from_utf8(out)
+        .unwrap()
+        .replace("\"markers\"", "\"other\"");
+    assert!(
+        Results::read_json(text.as_bytes())
+            .unwrap()
+            .markers
+            .is_empty()
+    );
     done(&dir);
 }
 
@@ -503,7 +559,17 @@ fn json_round_trip_with_roc_and_nans() {
     expected.extend(ROC_NAMES);
     assert_eq!(keys, expected);
 
+    // Rows end with the histogram of fused nodes, after every metric.
+    let row_text = &text[text.find("\"rows\"").unwrap()..text.find("\"roc\"").unwrap()];
+    let after = &row_text[row_text.find("\"fused_nodes_mean\"").unwrap()..];
+    assert!(
+        after.contains(
+            "\"fused_nodes\": [\n        0,\n        0,\n        1,\n        2\n      ]\n    }"
+        ),
+        "{after}"
+    );
     let back = Results::read_json(out.as_slice()).unwrap();
+    assert_eq!(back.rows[0].fused_nodes, [0, 0, 1, 2]);
     assert_eq!(back.roc.len(), r.roc.len());
     assert!(back.roc[1].pd.is_nan() && back.roc[2].pfa_rel_error.is_nan());
     assert!(back.rows[0].pd_drops_high.is_nan() && back.rows[1].pd_analytic_arrived.is_nan());
@@ -542,9 +608,14 @@ fn json_without_roc_or_new_columns_loads() {
         r0.pfa_rel_error,
         r0.pd_analytic_arrived,
         r0.pfa_analytic_arrived,
+        r0.stale_fraction,
+        r0.retransmissions_per_frame,
+        r0.report_delay_mean_s,
+        r0.fused_nodes_mean,
     ] {
         assert!(x.is_nan());
     }
+    assert!(r0.fused_nodes.is_empty());
     // ROC rows, being new, must be whole.
     let bad = old.replacen(
         "\"rows\"",

@@ -179,6 +179,18 @@ fn resume_says_what_it_keeps_and_reruns_bad_rows() {
     );
     assert_eq!(std::fs::read(out.join("results.csv")).unwrap(), good);
 
+    // A fused-nodes histogram that does not count the row's frames.
+    let mut r = Results::load(&out).unwrap();
+    assert_eq!(r.rows[2].fused_nodes.iter().sum::<u64>(), r.rows[2].frames);
+    r.rows[2].fused_nodes[0] += 1;
+    r.save(&out).unwrap();
+    let err = stderr(&iaps(&with_resume));
+    assert!(
+        err.contains("kept 2 row(s); row 3") && err.contains("fused_nodes histogram"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(out.join("results.csv")).unwrap(), good);
+
     // A row of another point is not kept either.
     let mut r = Results::load(&out).unwrap();
     r.rows.swap(0, 1);
@@ -646,5 +658,51 @@ fn a_run_of_1e15_drops_estimates_and_shows_progress_in_bounded_memory() {
     if let Some(kb) = rss_kb {
         assert!(kb < 512 * 1024, "resident memory {kb} kB");
     }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn merged_shards_of_a_capacity_sweep_keep_every_marker() {
+    // Each shard runs some capacities only; the markers (the rate each
+    // report needs) come from the whole scenario, so the merge has them all.
+    let dir = temp("markers");
+    let common = [
+        "--no-plots",
+        "--set",
+        "run.drops=1",
+        "--set",
+        "run.frames=4",
+        "--set",
+        "run.fidelity=statistic",
+        "--set",
+        "sweep.backhaul.capacity_bps=[1e5, 1e8]",
+    ];
+    let one = dir.join("one");
+    let o = iaps(&[&["run", "backhaul", "--out", s(&one)], &common[..]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut shards = Vec::new();
+    for i in 1..=2 {
+        let d = dir.join(format!("shard{i}"));
+        let shard = format!("{i}/2");
+        let args = ["run", "backhaul", "--shard", &shard, "--out", s(&d)];
+        let o = iaps(&[&args[..], &common[..]].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        shards.push(d);
+    }
+    let merged = dir.join("merged");
+    let o = iaps(&[
+        "merge",
+        "--no-plots",
+        s(&shards[1]),
+        s(&shards[0]),
+        "--out",
+        s(&merged),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_same_results(&one, &merged);
+    let labels: Vec<String> = (Results::load(&merged).unwrap().markers.iter())
+        .map(|m| m.label.clone())
+        .collect();
+    assert_eq!(labels, ["samples (f32)", "statistic", "decision"]);
     std::fs::remove_dir_all(&dir).ok();
 }

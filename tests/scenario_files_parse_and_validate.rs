@@ -638,7 +638,7 @@ fn documented_examples_parse() {
         .skip(1)
         .map(|b| b.split("```").next().unwrap())
         .collect();
-    assert_eq!(blocks.len(), 4);
+    assert_eq!(blocks.len(), 5);
     for b in blocks {
         let s = parse(b);
         let pts = s.points().unwrap_or_else(|e| panic!("{e}\n{b}"));

@@ -189,6 +189,21 @@ impl NetParams {
                 "must list at least one node",
             );
             seen.extend(&a.nodes);
+            let s = &a.segment;
+            let link = LinkConfig {
+                capacity_bps: s.capacity_bps,
+                latency: s.latency,
+                buffer_bytes: s.buffer_bytes,
+                ..LinkConfig::default()
+            };
+            for p in link.validate() {
+                e.need(
+                    false,
+                    ParamKey::Segment { entry, key: p.key },
+                    p.value,
+                    p.expected,
+                );
+            }
         }
         for (node, f) in self.faults.iter().enumerate() {
             if let Some(f) = f {
@@ -211,6 +226,7 @@ impl NetParams {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::{Scheduling, SegmentConfig};
 
     #[test]
     fn defaults_are_valid_and_bad_values_are_named() {
@@ -251,5 +267,23 @@ mod tests {
         );
         n.uplinks.clear();
         assert_eq!(n.validate().unwrap_err()[0].key, ParamKey::Uplinks);
+        let segment = SegmentConfig {
+            capacity_bps: Some(-1.0),
+            latency: SimTime::ZERO,
+            buffer_bytes: None,
+            scheduling: Scheduling::Fifo,
+        };
+        let n = NetParams {
+            aggregation: vec![Aggregation {
+                nodes: vec![1, 2],
+                segment,
+            }],
+            ..NetParams::default()
+        };
+        let errs = n.validate().unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "backhaul.aggregation[0].capacity_bps = -1: must be > 0 bit/s (None is unlimited)"
+        );
     }
 }

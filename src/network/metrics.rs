@@ -129,6 +129,10 @@ pub struct RunMetrics {
     pub fused: FusedCounts,
     /// Reports the nodes offered to their uplinks.
     pub reports: u64,
+    /// Messages sent on any link (reports and the CC's symbol blocks), each
+    /// once however many packets and attempts it took (the link counters
+    /// count packets).
+    pub messages: u64,
     /// Reports that reached the CC (on time or late).
     pub reports_delivered: u64,
     /// Sum over delivered reports of their time from sending to arrival at
@@ -190,6 +194,7 @@ impl RunMetrics {
         f.bits += g.bits;
         f.missing += g.missing;
         self.reports += o.reports;
+        self.messages += o.messages;
         self.reports_delivered += o.reports_delivered;
         self.report_delay_sum_s += o.report_delay_sum_s;
         self.late += o.late;
@@ -332,7 +337,8 @@ impl RunMetrics {
         }
     }
 
-    /// Messages offered to any link.
+    /// Offers to any link: packets, so one per message only without an MTU
+    /// or retransmissions ([`RunMetrics::messages`] counts messages).
     pub fn offered_messages(&self) -> u64 {
         self.links().map(|l| l.stats.offered).sum()
     }

@@ -89,6 +89,14 @@ pub enum ParamKey {
         /// Index among the segments.
         entry: usize,
     },
+    /// A setting of aggregation segment `entry` (`capacity_bps`,
+    /// `latency_s` or `buffer_bytes`).
+    Segment {
+        /// Index among the segments.
+        entry: usize,
+        /// The setting, named as a link's.
+        key: LinkKey,
+    },
     /// The fault of node `node` (its restart before its crash).
     Fault {
         /// The node.
@@ -138,6 +146,9 @@ impl ParamKey {
             ParamKey::RtoS => "backhaul.rto_s",
             ParamKey::AggregationNodes { entry } => {
                 return format!("backhaul.aggregation[{entry}].nodes");
+            }
+            ParamKey::Segment { entry, key } => {
+                return format!("backhaul.aggregation[{entry}].{key}");
             }
             ParamKey::Fault { node } => return format!("backhaul.faults[{node}]"),
         };

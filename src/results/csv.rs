@@ -71,7 +71,7 @@ fn write_line<'a>(w: &mut impl Write, fields: impl Iterator<Item = &'a str>) -> 
 
 /// Quotes a field containing a comma, a quote or a line break (RFC 4180),
 /// doubling its quotes.
-pub(super) fn quote(field: &str) -> std::borrow::Cow<'_, str> {
+pub fn quote(field: &str) -> std::borrow::Cow<'_, str> {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\"")).into()
     } else {

@@ -84,6 +84,10 @@ pub(crate) struct Figure {
     /// A reference line drawn thin, gray and dotted under the curves (e.g.
     /// Pd = Pfa); empty for none. Non-finite points break it.
     pub guide: Vec<(f64, f64)>,
+    /// Vertical lines at x positions, each with its label written along it
+    /// (thin, gray and dotted, like the guide); those outside the x axis
+    /// are left out.
+    pub markers: Vec<(f64, String)>,
 }
 
 /// The font of every plot, embedded (DejaVu Sans, Bitstream Vera license:
@@ -190,6 +194,21 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, fig: &Figure) -> DrawR
     };
     for seg in segments(&fig.guide, ok) {
         chart.draw_series(DashedLineSeries::new(seg, 2, 4, GUIDE.stroke_width(1)))?;
+    }
+    let (xs, ys) = (fig.x.range(), fig.y.range());
+    let label = TextStyle::from(("sans-serif", 12).into_font())
+        .transform(FontTransform::Rotate270)
+        .color(&GUIDE);
+    for (x, text) in &fig.markers {
+        if !(xs.start..=xs.end).contains(x) || (fig.x.is_log() && *x <= 0.0) {
+            continue;
+        }
+        let line = vec![(*x, ys.start), (*x, ys.end)];
+        chart.draw_series(DashedLineSeries::new(line, 2, 4, GUIDE.stroke_width(1)))?;
+        // Along the line, reading upwards from the bottom of the plot.
+        let y = ys.start + 0.02 * (ys.end - ys.start);
+        let text = Text::new(cap_label(text), (3, 0), label.clone());
+        chart.draw_series([EmptyElement::at((*x, y)) + text])?;
     }
     for (i, c) in fig.curves.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];

@@ -1,6 +1,6 @@
 //! The serde form of [`Results`]: rows and ROC rows as flat objects with a fixed key order.
 
-use super::{Cell, METRIC_NAMES, ROC_NAMES, Results, RocRow, Row};
+use super::{Cell, HISTOGRAM_NAME, METRIC_NAMES, ROC_NAMES, Results, RocRow, Row};
 use serde::de::Error as _;
 use serde::ser::{Error as _, SerializeMap, SerializeStruct};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 impl Serialize for Results {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         check_keys(&self.swept_keys).map_err(S::Error::custom)?;
-        let n = 5 + usize::from(self.provenance.is_some());
+        let n = 6 + usize::from(self.provenance.is_some());
         let mut st = s.serialize_struct("Results", n)?;
         st.serialize_field("scenario", &self.scenario)?;
         st.serialize_field("description", &self.description)?;
@@ -28,6 +28,7 @@ impl Serialize for Results {
                 rows: &self.roc,
             },
         )?;
+        st.serialize_field("markers", &self.markers)?;
         if let Some(p) = &self.provenance {
             st.serialize_field("provenance", p)?;
         }
@@ -48,6 +49,7 @@ impl<'de> Deserialize<'de> for Results {
             swept_keys: raw.swept_keys,
             rows,
             roc,
+            markers: raw.markers,
             provenance: raw.provenance,
         })
     }
@@ -59,6 +61,7 @@ fn check_keys(keys: &[String]) -> Result<(), String> {
     for (i, k) in keys.iter().enumerate() {
         let k_str = k.as_str();
         if k == "variant"
+            || k == HISTOGRAM_NAME
             || METRIC_NAMES.contains(&k_str)
             || ROC_NAMES.contains(&k_str)
             || keys[..i].contains(k)
@@ -81,6 +84,10 @@ trait Flat {
     fn variant(&self) -> &str;
     /// The values in [`Flat::NAMES`] order.
     fn cells(&self) -> Vec<Cell>;
+    /// A histogram written after the cells, as `(name, counts)`.
+    fn histogram(&self) -> Option<(&'static str, &[u64])> {
+        None
+    }
 }
 
 impl Flat for Row {
@@ -93,6 +100,9 @@ impl Flat for Row {
     }
     fn cells(&self) -> Vec<Cell> {
         self.metric_cells().to_vec()
+    }
+    fn histogram(&self) -> Option<(&'static str, &[u64])> {
+        Some((HISTOGRAM_NAME, &self.fused_nodes))
     }
 }
 
@@ -143,7 +153,9 @@ impl<T: Flat> Serialize for FlatRow<'_, T> {
                 self.keys.len()
             )));
         }
-        let mut map = s.serialize_map(Some(self.keys.len() + 1 + T::NAMES.len()))?;
+        let histogram = row.histogram();
+        let n = self.keys.len() + 1 + T::NAMES.len() + usize::from(histogram.is_some());
+        let mut map = s.serialize_map(Some(n))?;
         for (k, v) in self.keys.iter().zip(coords) {
             map.serialize_entry(k, v)?;
         }
@@ -153,6 +165,9 @@ impl<T: Flat> Serialize for FlatRow<'_, T> {
                 Cell::F(x) => map.serialize_entry(name, &x.is_finite().then_some(x))?,
                 Cell::U(n) => map.serialize_entry(name, &n)?,
             }
+        }
+        if let Some((name, counts)) = histogram {
+            map.serialize_entry(name, counts)?;
         }
         map.end()
     }
@@ -168,6 +183,8 @@ struct RawResults {
     rows: Vec<Map<String, Value>>,
     #[serde(default)]
     roc: Vec<Map<String, Value>>,
+    #[serde(default)]
+    markers: Vec<super::Marker>,
     #[serde(default)]
     provenance: Option<super::Provenance>,
 }
@@ -247,6 +264,21 @@ impl Fields {
     fn u(&mut self, name: &str) -> Result<u64, String> {
         self.count_or(name, None)
     }
+
+    /// An array of counts that older files lack: empty when absent.
+    fn counts_new(&mut self, name: &str) -> Result<Vec<u64>, String> {
+        match self.0.remove(name) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|x| {
+                    x.as_u64()
+                        .ok_or_else(|| format!("`{name}` holds {x}, not a count"))
+                })
+                .collect(),
+            Some(other) => Err(format!("`{name}` is not an array of counts: {other}")),
+        }
+    }
 }
 
 /// Builds a [`Row`]; the columns after `pd_analytic_corrected` may be absent.
@@ -278,6 +310,11 @@ fn row(coords: Vec<Value>, variant: String, m: &mut Fields) -> Result<Row, Strin
         pfa_rel_error: m.f_new("pfa_rel_error")?,
         pd_analytic_arrived: m.f_new("pd_analytic_arrived")?,
         pfa_analytic_arrived: m.f_new("pfa_analytic_arrived")?,
+        stale_fraction: m.f_new("stale_fraction")?,
+        retransmissions_per_frame: m.f_new("retransmissions_per_frame")?,
+        report_delay_mean_s: m.f_new("report_delay_mean_s")?,
+        fused_nodes_mean: m.f_new("fused_nodes_mean")?,
+        fused_nodes: m.counts_new(HISTOGRAM_NAME)?,
     })
 }
 

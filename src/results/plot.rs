@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 ///   string values;
 /// - when `K` contains `capacity`, also `latency_vs_<K>` (mean solid, p99
 ///   dashed, in ms) and `load_vs_<K>` (backhaul bytes per frame, log y);
+/// - on each of a numeric key's figures, its [`Results::markers`] as thin
+///   dotted vertical lines labelled `LABEL needs VALUE` (a rate when the key
+///   ends in `_bps`), with a legend note;
 /// - with no swept keys, `pd_by_variant`;
 /// - when there are ROC rows, one ROC figure per sweep point (distinct
 ///   coordinates, in row order): Pd against the measured Pfa (log x), one
@@ -91,6 +94,8 @@ struct Sweep<'a> {
     /// X position of each row.
     x: Vec<f64>,
     axis: Axis,
+    /// Whether the values are numbers (else the axis is categorical).
+    numeric: bool,
     /// Curve label and its row indices, sorted by x.
     groups: Vec<(String, Vec<usize>)>,
 }
@@ -102,6 +107,7 @@ impl<'a> Sweep<'a> {
         let key = results.swept_keys[k].as_str();
         let value = |r: &'a Row, j: usize| r.coords.get(j).unwrap_or(&Value::Null);
         let numbers: Option<Vec<f64>> = results.rows.iter().map(|r| value(r, k).as_f64()).collect();
+        let numeric = numbers.is_some();
         let (x, axis) = match numbers {
             Some(x) => {
                 let positive = x.iter().all(|&v| v > 0.0);
@@ -152,6 +158,7 @@ impl<'a> Sweep<'a> {
             key,
             x,
             axis,
+            numeric,
             groups,
         }
     }
@@ -228,8 +235,12 @@ impl<'a> Sweep<'a> {
         y_desc: &str,
         y: Axis,
         curves: Vec<Curve>,
-        notes: Vec<(Glyph, String)>,
+        mut notes: Vec<(Glyph, String)>,
     ) -> Figure {
+        let markers = self.markers(results);
+        if !markers.is_empty() {
+            notes.push((Glyph::Dotted, "rate a report needs".into()));
+        }
         Figure {
             title: title(results),
             x_desc: self.key.to_string(),
@@ -239,7 +250,24 @@ impl<'a> Sweep<'a> {
             curves,
             notes,
             guide: Vec::new(),
+            markers,
         }
+    }
+
+    /// The markers of this key, labelled with their value (a rate when the
+    /// key is in bit/s), and a legend note for them.
+    fn markers(&self, results: &Results) -> Vec<(f64, String)> {
+        (results.markers.iter())
+            .filter(|m| m.key == self.key && self.numeric)
+            .map(|m| {
+                let value = if self.key.ends_with("_bps") {
+                    super::bit_rate(m.value)
+                } else {
+                    super::axis::short(m.value)
+                };
+                (m.value, format!("{} needs {value}", m.label))
+            })
+            .collect()
     }
 }
 
@@ -339,6 +367,7 @@ fn roc_figure(results: &Results, coords: &[Value]) -> Figure {
         curves,
         notes,
         guide,
+        markers: Vec::new(),
     }
 }
 
@@ -390,6 +419,7 @@ fn by_variant(results: &Results) -> Figure {
         curves,
         notes,
         guide: Vec::new(),
+        markers: Vec::new(),
     }
 }
 

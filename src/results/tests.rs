@@ -116,21 +116,29 @@ fn row_serde_writes_nan_as_null() {
         pfa_rel_error: 0.1,
         pd_analytic_arrived: 0.0,
         pfa_analytic_arrived: 0.0,
+        stale_fraction: 0.0,
+        retransmissions_per_frame: 0.5,
+        report_delay_mean_s: f64::NAN,
+        fused_nodes_mean: 2.0,
+        fused_nodes: vec![0, 1, 1, 0],
     };
     let text = serde_json::to_string(&row).unwrap();
     assert!(text.contains("\"pd\":null"), "{text}");
     let back: Row = serde_json::from_str(&text).unwrap();
     assert!(back.pd.is_nan());
     assert!(back.pd_drops_low.is_nan());
+    assert!(back.report_delay_mean_s.is_nan());
     assert_eq!(
         Row {
             pd: 0.0,
             pd_drops_low: 0.0,
+            report_delay_mean_s: 0.0,
             ..back
         },
         Row {
             pd: 0.0,
             pd_drops_low: 0.0,
+            report_delay_mean_s: 0.0,
             ..row
         }
     );

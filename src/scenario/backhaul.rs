@@ -1,8 +1,10 @@
-//! The `[backhaul]` section: links, reports, fusion and per-node overrides.
+//! The `[backhaul]` section: links, reports, fusion, per-node overrides, and
+//! (through [`super::transport`]) packets, segments and faults.
 
 use super::link::{self, LinkAt};
 use super::raw::RawDoc;
 use super::resolve::Checker;
+use super::transport;
 use crate::fusion::VotingRule;
 use crate::network::NetParams;
 use crate::node::CcFusion;
@@ -38,6 +40,8 @@ pub(super) fn net(r: &RawDoc, raps: usize, c: &mut Checker) -> (NetParams, Vec<L
         node_pfa: b.node_pfa.unwrap_or(d.node_pfa),
         nodes: r.sensing.nodes.unwrap_or(d.nodes),
         target_probability: r.run.target_probability.unwrap_or(d.target_probability),
+        transport: transport::transport(b, c),
+        aggregation: transport::aggregation(&r.aggregation, raps, &up, c),
         ..d
     };
     net.fusion = match &b.fusion {
@@ -103,6 +107,10 @@ pub(super) fn net(r: &RawDoc, raps: usize, c: &mut Checker) -> (NetParams, Vec<L
             net.uplinks[id] = link::parse(&l, LinkAt::Node(i), &up, c);
             uplink_at[id] = LinkAt::Node(i);
             net.report[id] = node.report.unwrap_or(report);
+            if let Some(f) = transport::fault(node, i, c) {
+                net.faults.resize(n, None);
+                net.faults[id] = Some(f);
+            }
         }
     }
     (net, uplink_at)

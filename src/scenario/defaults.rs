@@ -3,12 +3,13 @@
 use super::RunSettings;
 use super::backhaul::fusion_value;
 use super::link;
+use super::transport::SEGMENT_KEYS;
 use crate::network::NetParams;
 use crate::params::{
     PAPER_COMM_DBM, PAPER_PMAX_DBM, PAPER_RCS_DB, PAPER_SENSING_DBM, PAPER_SINR_DB, PAPER_STEP_W,
     PHYSICAL_CARRIER_HZ, PHYSICAL_RCS_M2, Params, SensingScale,
 };
-use crate::sim::LinkKey;
+use crate::sim::{LinkKey, Scheduling};
 use toml::{Table, Value};
 
 fn v<T: serde::Serialize>(x: T) -> Value {
@@ -121,6 +122,17 @@ pub(super) fn fill(doc: &Table, varying: &dyn Fn(&str) -> bool) -> Table {
     put(&mut s, "frame_interval_s", v(n.frame_interval_s));
     put(&mut s, "symbol_time_s", v(n.symbol_time_s));
     put(&mut s, "propagation", v(n.propagation));
+    let tp = &n.transport;
+    put(&mut s, "mtu_bytes", link::bytes_value(tp.mtu_bytes));
+    put(
+        &mut s,
+        "packet_header_bytes",
+        v(tp.packet_header_bytes as i64),
+    );
+    put(&mut s, "transport", v(tp.transport));
+    put(&mut s, "rto_s", v(tp.rto.as_secs_nearest()));
+    put(&mut s, "jitter_s", v(tp.jitter.as_secs_nearest()));
+    put(&mut s, "stale", v(tp.stale));
     if let Some(bh) = s {
         // The downlink's default is the uplink's value (`NetParams::default()`
         // has the same link both ways).
@@ -129,8 +141,21 @@ pub(super) fn fill(doc: &Table, varying: &dyn Fn(&str) -> bool) -> Table {
             .filter_map(|k| Some((k, bh.get(k)?.clone())))
             .collect();
         let mut d = section(bh, "downlink");
-        for (k, x) in up {
-            put(&mut d, k, x);
+        for (k, x) in &up {
+            put(&mut d, k, x.clone());
+        }
+        // An aggregation segment's link keys default to the uplink's too
+        // (those a segment has); its scheduling to FIFO.
+        if let Some(Value::Array(entries)) = bh.get_mut("aggregation") {
+            for e in entries.iter_mut() {
+                let mut e = e.as_table_mut();
+                for (k, x) in &up {
+                    if SEGMENT_KEYS.iter().any(|s| s.name() == *k) {
+                        put(&mut e, k, x.clone());
+                    }
+                }
+                put(&mut e, "scheduling", v(Scheduling::Fifo));
+            }
         }
     }
     let mut s = section(&mut t, "run");

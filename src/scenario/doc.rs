@@ -6,24 +6,78 @@ use std::collections::HashMap;
 use toml::{Table, Value};
 
 /// Sets the dotted `path` in `t` to `v`, creating intermediate tables (and
-/// replacing any non-table value in the way).
+/// replacing any non-table value in the way). A segment `name[i]` is entry
+/// `i` of the array of tables `name`: missing entries are added as empty
+/// tables (so that validation names what the new entry lacks), and a
+/// non-array `name` or non-table entry is replaced.
 pub(super) fn set_path(t: &mut Table, path: &str, v: Value) {
-    let mut segs: Vec<&str> = path.split('.').collect();
-    let last = segs.pop().unwrap_or_default();
+    let segs: Vec<&str> = path.split('.').collect();
+    let n = segs.len();
     let mut cur = t;
-    for s in segs {
-        let e = cur
-            .entry(s.to_string())
-            .or_insert_with(|| Value::Table(Table::new()));
-        if !e.is_table() {
-            *e = Value::Table(Table::new());
-        }
-        cur = match e {
-            Value::Table(t) => t,
-            _ => unreachable!("made a table above"),
+    for (j, s) in segs.into_iter().enumerate() {
+        let last = j + 1 == n;
+        let (name, index) = indexed(s);
+        let Some(i) = index else {
+            if last {
+                cur.insert(name.to_string(), v);
+                return;
+            }
+            cur = table_at(
+                cur.entry(name.to_string())
+                    .or_insert_with(|| Value::Table(Table::new())),
+            );
+            continue;
         };
+        let e = cur
+            .entry(name.to_string())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if !e.is_array() {
+            *e = Value::Array(Vec::new());
+        }
+        let Value::Array(a) = e else {
+            unreachable!("made an array above")
+        };
+        if a.len() <= i {
+            a.resize(i + 1, Value::Table(Table::new()));
+        }
+        if last {
+            a[i] = v;
+            return;
+        }
+        cur = table_at(&mut a[i]);
     }
-    cur.insert(last.to_string(), v);
+}
+
+/// `e` as a table, replacing any other value with an empty table.
+fn table_at(e: &mut Value) -> &mut Table {
+    if !e.is_table() {
+        *e = Value::Table(Table::new());
+    }
+    match e {
+        Value::Table(t) => t,
+        _ => unreachable!("made a table above"),
+    }
+}
+
+/// Entries of one array of tables a key path may index at most (a path
+/// such as `backhaul.node[99999999]` must not allocate without bound).
+pub(super) const MAX_INDEX: usize = 4096;
+
+/// A path segment `name[i]` as `(name, Some(i))` (for `i` up to
+/// [`MAX_INDEX`]); any other segment as `(segment, None)`.
+pub(super) fn indexed(seg: &str) -> (&str, Option<usize>) {
+    let parsed = seg
+        .strip_suffix(']')
+        .and_then(|s| s.split_once('['))
+        .and_then(|(n, i)| {
+            let i: usize = i.parse().ok()?;
+            (!n.is_empty() && i <= MAX_INDEX && i.to_string().len() == seg.len() - n.len() - 2)
+                .then_some((n, i))
+        });
+    match parsed {
+        Some((n, i)) => (n, Some(i)),
+        None => (seg, None),
+    }
 }
 
 /// A table holding only `path = v`.
@@ -35,12 +89,14 @@ pub(super) fn chain(path: &str, v: Value) -> Table {
 
 /// Whether `a` and `b` name the same key or one contains the other.
 pub(super) fn related(a: &str, b: &str) -> bool {
-    a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
+    within(a, b) || within(b, a)
 }
 
-/// Whether `a` is `b` or a key inside it.
+/// Whether `a` is `b` or a key inside it (`b.x`, or an entry `b[i]...` of
+/// the array of tables `b`).
 pub(super) fn within(a: &str, b: &str) -> bool {
-    a == b || a.starts_with(&format!("{b}."))
+    a.strip_prefix(b)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
 }
 
 /// Every leaf of `t` as `(dotted path, value)`. Arrays are leaves, and so is
@@ -224,11 +280,18 @@ fn key_segments(s: &str) -> Option<Vec<String>> {
 
 /// The 1-based line of the dotted `path` in `text`. Arrays of tables are
 /// indexed, e.g. `variant[1].label` or `backhaul.node[0].id`. A key given in
-/// an inline table resolves to the line of the enclosing key.
+/// an inline table (or array) resolves to the line of the enclosing key, and
+/// a key missing from an entry of an array of tables to the entry's header.
 pub(super) fn find_line(text: &str, path: &str) -> Option<usize> {
     let mut header = String::new();
     let mut counts: HashMap<String, usize> = HashMap::new();
-    let mut fallback = None;
+    // The line of the longest key or entry header that contains `path`.
+    let mut fallback: Option<(usize, usize)> = None;
+    let keep = |f: &mut Option<(usize, usize)>, len: usize, line: usize| {
+        if f.is_none_or(|(l, _)| len > l) {
+            *f = Some((len, line));
+        }
+    };
     let mut open = 0i64;
     for (i, raw) in text.lines().enumerate() {
         let line = strip_comment(raw).trim();
@@ -248,6 +311,11 @@ pub(super) fn find_line(text: &str, path: &str) -> Option<usize> {
                 if header == path {
                     return Some(i + 1);
                 }
+                // A key missing from an entry of an array of tables: the
+                // entry's header, unless the key is found.
+                if aot && within(path, &header) {
+                    keep(&mut fallback, header.len(), i + 1);
+                }
             }
             continue;
         }
@@ -264,12 +332,12 @@ pub(super) fn find_line(text: &str, path: &str) -> Option<usize> {
         if full == path {
             return Some(i + 1);
         }
-        if fallback.is_none() && path.starts_with(&format!("{full}.")) {
-            fallback = Some(i + 1);
+        if within(path, &full) {
+            keep(&mut fallback, full.len(), i + 1);
         }
         open = depth(&line[eq + 1..]).max(0);
     }
-    fallback
+    fallback.map(|(_, line)| line)
 }
 
 /// The line of a problem: its key's, else that of the first other key
@@ -337,6 +405,7 @@ mod tests {
         assert_eq!(find_line(text, "variant[1].backhaul.report"), Some(14));
         assert_eq!(find_line(text, "backhaul.downlink.loss"), Some(16));
         assert_eq!(find_line(text, "backhaul.node[0].id"), Some(18));
+        assert_eq!(find_line(text, "backhaul.node[0].report"), Some(17));
         assert_eq!(find_line(text, "run.seed"), None);
     }
 
@@ -348,5 +417,40 @@ mod tests {
         let mut t = Table::new();
         set_path(&mut t, "a.b.c", Value::Integer(1));
         assert_eq!(t["a"]["b"]["c"], Value::Integer(1));
+    }
+
+    #[test]
+    fn indexed_paths_reach_entries_of_arrays_of_tables() {
+        let mut t: Table =
+            toml::from_str("[[b.agg]]\nnodes = \"all\"\n[[b.agg]]\nnodes = [1]\n").unwrap();
+        set_path(&mut t, "b.agg[1].capacity_bps", Value::Float(1e6));
+        assert_eq!(t["b"]["agg"][1]["capacity_bps"], Value::Float(1e6));
+        assert_eq!(
+            t["b"]["agg"][1]["nodes"],
+            Value::Array(vec![Value::Integer(1)])
+        );
+        assert_eq!(t["b"]["agg"][0]["nodes"], Value::String("all".into()));
+        // A missing entry is added empty, for validation to name.
+        set_path(&mut t, "b.agg[3].latency_s", Value::Float(0.0));
+        let a = t["b"]["agg"].as_array().unwrap();
+        assert_eq!(a.len(), 4);
+        assert_eq!(a[2], Value::Table(Table::new()));
+        set_path(&mut t, "b.agg[0]", Value::Integer(5));
+        assert_eq!(t["b"]["agg"][0], Value::Integer(5));
+        assert_eq!(indexed("node[12]"), ("node", Some(12)));
+        for s in [
+            "node[x]",
+            "node[]",
+            "[1]",
+            "node[01]",
+            "node[99999999999]",
+            "node",
+        ] {
+            assert_eq!(indexed(s), (s, None), "{s}");
+        }
+        assert!(within("b.agg[0].capacity_bps", "b.agg"));
+        assert!(within("b.agg[0].capacity_bps", "b.agg[0]"));
+        assert!(!within("b.aggregate", "b.agg"));
+        assert!(related("b.agg", "b.agg[2].x"));
     }
 }

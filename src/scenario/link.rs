@@ -15,6 +15,8 @@ pub(super) enum LinkAt {
     Downlink,
     /// The `i`-th `[[backhaul.node]]` (its position in the file, not its id).
     Node(usize),
+    /// The `i`-th `[[backhaul.aggregation]]` entry's segment.
+    Aggregation(usize),
 }
 
 impl LinkAt {
@@ -24,6 +26,7 @@ impl LinkAt {
             LinkAt::Backhaul => format!("backhaul.{k}"),
             LinkAt::Downlink => format!("backhaul.downlink.{k}"),
             LinkAt::Node(i) => format!("backhaul.node[{i}].{k}"),
+            LinkAt::Aggregation(i) => format!("backhaul.aggregation[{i}].{k}"),
         }
     }
 }
@@ -61,14 +64,10 @@ pub(super) fn parse(l: &RawLink, at: LinkAt, default: &LinkConfig, c: &mut Check
         None => default.capacity_bps,
     };
     let buffer_bytes = match &l.buffer_bytes {
-        Some(Value::String(s)) if s == "unlimited" => None,
-        Some(x) => {
-            let b = num(x).filter(|b| *b >= 0.0 && b.fract() == 0.0 && *b < 2f64.powi(63));
-            if b.is_none() {
-                bad(LinkKey::BufferBytes, x);
-            }
-            b.map(|b| b as u64)
-        }
+        Some(x) => bytes_or_unlimited(x).unwrap_or_else(|| {
+            bad(LinkKey::BufferBytes, x);
+            None
+        }),
         None => default.buffer_bytes,
     };
     let latency = match l.latency_s {
@@ -100,6 +99,25 @@ pub(super) fn parse(l: &RawLink, at: LinkAt, default: &LinkConfig, c: &mut Check
     }
 }
 
+/// A number of bytes in the file's form: `"unlimited"` (`Some(None)`) or a
+/// whole number in `0..2^63` (`Some(Some(n))`); `None` for anything else.
+pub(super) fn bytes_or_unlimited(x: &Value) -> Option<Option<u64>> {
+    match x {
+        Value::String(s) if s == "unlimited" => Some(None),
+        x => num(x)
+            .filter(|b| *b >= 0.0 && b.fract() == 0.0 && *b < 2f64.powi(63))
+            .map(|b| Some(b as u64)),
+    }
+}
+
+/// `n` bytes in the file's form: the inverse of [`bytes_or_unlimited`].
+pub(super) fn bytes_value(n: Option<u64>) -> Value {
+    n.map_or_else(
+        || Value::String("unlimited".into()),
+        |n| Value::Integer(n as i64),
+    )
+}
+
 /// `l` in the file's form, key by key: the inverse of [`parse`].
 pub(super) fn values(l: &LinkConfig) -> [(LinkKey, Value); 6] {
     let v = |x: f64| Value::Float(x);
@@ -109,7 +127,7 @@ pub(super) fn values(l: &LinkConfig) -> [(LinkKey, Value); 6] {
         let x = match k {
             LinkKey::CapacityBps => l.capacity_bps.map_or_else(unlimited, v),
             LinkKey::LatencyS => v(l.latency.as_secs_nearest()),
-            LinkKey::BufferBytes => l.buffer_bytes.map_or_else(unlimited, int),
+            LinkKey::BufferBytes => bytes_value(l.buffer_bytes),
             LinkKey::Loss => v(l.loss),
             LinkKey::OutagesS => Value::Array(
                 (l.outages.iter())
@@ -124,8 +142,9 @@ pub(super) fn values(l: &LinkConfig) -> [(LinkKey, Value); 6] {
     })
 }
 
-/// Drops the problems of link keys that the downlink or a node only inherits
-/// from a bad `[backhaul]` key: that key's own problem says it all.
+/// Drops the problems of link keys that the downlink, a node or an
+/// aggregation segment only inherits from a bad `[backhaul]` key: that key's
+/// own problem says it all.
 pub(super) fn drop_inherited(doc: &Table, problems: Vec<Problem>) -> Vec<Problem> {
     let bh = doc.get("backhaul").and_then(Value::as_table);
     let given = |sub: &str, i: Option<usize>, k: &str| {
@@ -148,12 +167,10 @@ pub(super) fn drop_inherited(doc: &Table, problems: Vec<Problem>) -> Vec<Problem
         if !LinkKey::ALL.iter().any(|l| l.name() == k) || !bad.contains(&format!("backhaul.{k}")) {
             return false;
         }
-        match sub {
-            "downlink" => !given("downlink", None, k),
-            _ => match sub.strip_prefix("node[").and_then(|s| s.strip_suffix(']')) {
-                Some(i) => i.parse().is_ok_and(|i| !given("node", Some(i), k)),
-                None => false,
-            },
+        match super::doc::indexed(sub) {
+            ("downlink", None) => !given("downlink", None, k),
+            (list @ ("node" | "aggregation"), Some(i)) => !given(list, Some(i), k),
+            _ => false,
         }
     };
     problems

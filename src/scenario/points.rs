@@ -135,9 +135,17 @@ impl Scenario {
             }
         }
         // Entry by entry, to keep the axes' order and put labels first.
+        // An array of tables is written inline (`k = [{ ... }]`): as an
+        // array of tables it would start a section of its own.
         let entry = |k: &str, v: &Value| {
-            let one: Table = [(k.to_string(), v.clone())].into_iter().collect();
-            toml::to_string(&one).unwrap_or_default()
+            let tables = matches!(v, Value::Array(a) if a.iter().any(Value::is_table));
+            let shown = if tables { Value::Integer(0) } else { v.clone() };
+            let one: Table = [(k.to_string(), shown)].into_iter().collect();
+            let line = toml::to_string(&one).unwrap_or_default();
+            match line.strip_suffix(" = 0\n") {
+                Some(key) if tables => format!("{key} = {v}\n"),
+                _ => line,
+            }
         };
         if !self.sweep.is_empty() {
             out.push_str("[sweep]\n");

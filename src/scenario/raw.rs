@@ -5,11 +5,13 @@
 use super::{Fidelity, Problem};
 use crate::design::NodePfa;
 use crate::detect::LocalFilter;
+use crate::network::transport::{Stale, Transport};
 use crate::network::{PfaEstimator, SymbolDelivery};
 use crate::node::ReportPolicy;
 use crate::node::{SampleFormat, SymbolFormat};
 use crate::params::NodeSet;
 use crate::radio::TargetModel;
+use crate::sim::Scheduling;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::{Table, Value};
@@ -142,7 +144,33 @@ with_link_keys!(RawLink {});
 with_link_keys!(RawNode {
     id: Option<i64>,
     report: Option<ReportPolicy>,
+    crash_s: Option<f64>,
+    restart_s: Option<f64>,
 });
+
+/// One `[[backhaul.aggregation]]` entry: its nodes, the segment's link keys
+/// (those a segment has) and its scheduling.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAggregation {
+    pub nodes: Option<Value>,
+    pub capacity_bps: Option<Value>,
+    pub latency_s: Option<f64>,
+    pub buffer_bytes: Option<Value>,
+    pub scheduling: Option<Scheduling>,
+}
+
+impl RawAggregation {
+    /// The segment's link keys as a link's (the others not given).
+    pub fn link(&self) -> RawLink {
+        RawLink {
+            capacity_bps: self.capacity_bps.clone(),
+            latency_s: self.latency_s,
+            buffer_bytes: self.buffer_bytes.clone(),
+            ..RawLink::default()
+        }
+    }
+}
 with_link_keys!(RawBackhaul {
     report: Option<ReportPolicy>,
     sample_format: Option<SampleFormat>,
@@ -156,6 +184,13 @@ with_link_keys!(RawBackhaul {
     propagation: Option<bool>,
     downlink: Option<Table>,
     node: Option<Vec<Table>>,
+    aggregation: Option<Vec<Table>>,
+    mtu_bytes: Option<Value>,
+    packet_header_bytes: Option<u64>,
+    transport: Option<Transport>,
+    rto_s: Option<f64>,
+    jitter_s: Option<f64>,
+    stale: Option<Stale>,
 });
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -182,6 +217,7 @@ pub(super) struct RawDoc {
     pub backhaul: RawBackhaul,
     pub downlink: RawLink,
     pub nodes: Vec<RawNode>,
+    pub aggregation: Vec<RawAggregation>,
     pub run: RawRun,
 }
 
@@ -199,6 +235,9 @@ pub(super) fn check(doc: &Table, problems: &mut Vec<Problem>) -> RawDoc {
     let nodes = (backhaul.node.iter().flatten().enumerate())
         .map(|(i, t)| keys(t, &format!("backhaul.node[{i}]"), problems))
         .collect();
+    let aggregation = (backhaul.aggregation.iter().flatten().enumerate())
+        .map(|(i, t)| keys(t, &format!("backhaul.aggregation[{i}]"), problems))
+        .collect();
     let run = sec(&top.run, "run", problems);
     RawDoc {
         system,
@@ -209,6 +248,7 @@ pub(super) fn check(doc: &Table, problems: &mut Vec<Problem>) -> RawDoc {
         backhaul,
         downlink,
         nodes,
+        aggregation,
         run,
     }
 }

@@ -192,6 +192,7 @@ pub(super) fn resolve(doc: &Table) -> Result<Setup, Vec<Problem>> {
         sensing_dbm,
         pmax_w: p.power.pmax_w,
         uplink_at,
+        net: &net,
     };
     for e in p
         .validate()
@@ -223,6 +224,14 @@ fn root_causes(problems: &mut Vec<Problem>) {
     let snapshot = problems.clone();
     problems.retain(|p| {
         let follows = |causes: &[&str]| causes.iter().any(|c| bad(c, &snapshot));
+        // An entry left without nodes by its own bad `nodes` value.
+        if p.message.ends_with("must list at least one node")
+            && snapshot
+                .iter()
+                .any(|q| q.key == p.key && q.message != p.message)
+        {
+            return false;
+        }
         match p.key.as_str() {
             "system.users" => !follows(&["system.tx_antennas"]),
             "sensing.local_filter" => {
@@ -273,7 +282,7 @@ fn statistic_fidelity_is_exact(run: &RunSettings, net: &NetParams, c: &mut Check
 
 /// The values a file gives in its own units, and where each uplink is in it:
 /// what a validation problem is reported with.
-struct FileValues {
+struct FileValues<'a> {
     pmax_dbm: f64,
     sinr_db: f64,
     rcs_db: f64,
@@ -281,6 +290,7 @@ struct FileValues {
     sensing_dbm: f64,
     pmax_w: f64,
     uplink_at: Vec<LinkAt>,
+    net: &'a NetParams,
 }
 
 /// A validation problem as the file says it: key, value and valid range.
@@ -330,6 +340,44 @@ fn file_problem(e: ParamError, f: &FileValues) -> (String, String, String) {
             e.value,
             link::expected(key).into(),
         ),
+        ParamKey::Segment { entry, key } => (
+            LinkAt::Aggregation(entry).key(key),
+            e.value,
+            link::expected(key).into(),
+        ),
+        ParamKey::MtuBytes => (
+            e.key.path(),
+            e.value,
+            format!(
+                "must be larger than backhaul.packet_header_bytes = {} (a packet needs room for data after its header)",
+                f.net.transport.packet_header_bytes
+            ),
+        ),
+        ParamKey::RtoS => (
+            e.key.path(),
+            super::limits::num(f.net.transport.rto.as_secs_nearest()),
+            "must be > 0 s with backhaul.transport = \"reliable\"".into(),
+        ),
+        ParamKey::AggregationNodes { entry } => aggregation_problem(entry, f.net),
+        ParamKey::Fault { node } => {
+            let i = match f.uplink_at.get(node) {
+                Some(LinkAt::Node(i)) => *i,
+                _ => node,
+            };
+            let fault = f.net.faults.get(node).copied().flatten();
+            let (crash, restart) = fault.map_or((0.0, 0.0), |x| {
+                let restart = x.restart.map_or(f64::NAN, |r| r.as_secs_nearest());
+                (x.crash.as_secs_nearest(), restart)
+            });
+            (
+                format!("backhaul.node[{i}].restart_s"),
+                super::limits::num(restart),
+                format!(
+                    "must be > backhaul.node[{i}].crash_s = {} s: a node restarts after it crashes",
+                    super::limits::num(crash)
+                ),
+            )
+        }
         // The file's key is the library's (`backhaul.uplinks`,
         // `backhaul.downlinks` and `backhaul.report` cannot be wrong in a
         // file: it always gives one link and one policy).
@@ -354,10 +402,26 @@ fn file_problem(e: ParamError, f: &FileValues) -> (String, String, String) {
         | ParamKey::TargetProbability
         | ParamKey::Uplinks
         | ParamKey::Downlinks
-        | ParamKey::Report
-        | ParamKey::MtuBytes
-        | ParamKey::RtoS
-        | ParamKey::AggregationNodes { .. }
-        | ParamKey::Fault { .. } => same(e),
+        | ParamKey::Report => same(e),
     }
+}
+
+/// A problem of aggregation entry `entry`'s nodes: none, or a node an
+/// earlier entry lists too (naming the node and that entry).
+fn aggregation_problem(entry: usize, net: &NetParams) -> (String, String, String) {
+    let key = ParamKey::AggregationNodes { entry }.path();
+    let nodes = &net.aggregation[entry].nodes;
+    let value = format!("{nodes:?}");
+    let earlier = (nodes.iter()).find_map(|n| {
+        (net.aggregation[..entry].iter())
+            .position(|a| a.nodes.contains(n))
+            .map(|j| (n, j))
+    });
+    let expected = match earlier {
+        Some((n, j)) => format!(
+            "must not list node {n}, which backhaul.aggregation[{j}].nodes lists too: a report crosses at most one segment"
+        ),
+        None => "must list at least one node".into(),
+    };
+    (key, value, expected)
 }

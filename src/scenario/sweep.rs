@@ -5,8 +5,9 @@ use super::doc::flatten;
 use super::{Problem, SweepAxis, Variant};
 use toml::{Table, Value};
 
-/// Keys whose values are integers: a range over them yields integers.
-const INTEGER_KEYS: [&str; 14] = [
+/// Keys whose values are integers: a range over them yields integers (and
+/// so does any key of bytes: `*_bytes`, e.g. `backhaul.node[2].buffer_bytes`).
+const INTEGER_KEYS: [&str; 10] = [
     "system.tx_antennas",
     "system.bs_rx_antennas",
     "system.rap_antennas",
@@ -16,12 +17,13 @@ const INTEGER_KEYS: [&str; 14] = [
     "run.drops",
     "run.frames",
     "run.seed",
-    "backhaul.buffer_bytes",
-    "backhaul.header_bytes",
-    "backhaul.downlink.buffer_bytes",
-    "backhaul.downlink.header_bytes",
     "backhaul.fusion",
 ];
+
+/// Whether a range over `key` yields integers.
+fn integer_key(key: &str) -> bool {
+    INTEGER_KEYS.contains(&key) || (key.starts_with("backhaul.") && key.ends_with("_bytes"))
+}
 
 /// Most points one range may produce (and one scenario may have:
 /// [`super::limits::MAX_POINTS`]).
@@ -211,7 +213,7 @@ fn range(key: &str, t: &Table) -> Result<Vec<Value>, String> {
         }
         (None, None) => return Err(format!("a range needs step or points: {FORMS}")),
     };
-    Ok(if INTEGER_KEYS.contains(&key) {
+    Ok(if integer_key(key) {
         xs.into_iter()
             .map(|x| Value::Integer(x.round() as i64))
             .collect()

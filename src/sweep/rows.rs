@@ -37,8 +37,6 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
         m.pd_drops.interval(0.95)
     };
     let (latency_mean_s, latency_p99_s) = m.latency();
-    let offered = m.offered_messages();
-    let reports: u64 = m.uplinks.iter().map(|l| l.stats.offered).sum();
     let frac = |k: u64, n: u64| if n == 0 { 0.0 } else { k as f64 / n as f64 };
     let frames = m.frames;
     Row {
@@ -54,8 +52,10 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
         pd_analytic_exact: m.pd_analytic_exact(),
         latency_mean_s,
         latency_p99_s,
-        late_fraction: frac(m.late, reports),
-        lost_fraction: frac(m.lost + m.dropped, offered),
+        // Per message, not per packet: the link counters count packets
+        // (several per message with an MTU, again for each retransmission).
+        late_fraction: frac(m.late, m.reports),
+        lost_fraction: frac(m.lost + m.dropped, m.messages),
         backhaul_bytes_per_frame: if frames == 0 {
             nan
         } else {
@@ -72,6 +72,18 @@ pub fn row(point: &Point, m: &RunMetrics) -> Row {
         pfa_rel_error: fa.rel_error(),
         pd_analytic_arrived: m.pd_analytic_arrived(),
         pfa_analytic_arrived: m.pfa_analytic_arrived(),
+        stale_fraction: frac(
+            m.stale_skipped + m.stale_discarded,
+            m.reports + m.stale_skipped,
+        ),
+        retransmissions_per_frame: if frames == 0 {
+            nan
+        } else {
+            m.retransmissions as f64 / frames as f64
+        },
+        report_delay_mean_s: m.report_delay(),
+        fused_nodes_mean: m.fused_nodes_mean(),
+        fused_nodes: m.fused_nodes.clone(),
     }
 }
 

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use iaps::params::{PAPER_PMAX_DBM, PAPER_RCS_DB, PAPER_SENSING_DBM, Params};
 use std::path::PathBuf;
 
+mod capacity;
 mod merge;
 mod outdir;
 mod reference;
@@ -53,6 +54,17 @@ enum Command {
   iaps list
   iaps run \"$(iaps list | head -1 | cut -d' ' -f1)\"")]
     List,
+    /// Print the backhaul rate each report type needs (samples in each
+    /// format, statistic, decision): per node and per shared aggregation
+    /// segment, for stable delivery (a frame's bytes every frame interval)
+    /// and on-time delivery (within the deadline), packet headers included;
+    /// one table per distinct setup of the scenario's points.
+    #[command(after_help = "Examples:
+  iaps capacity backhaul                       what each report needs on the bundled study
+  iaps capacity my.toml --set backhaul.frame_interval_s=5e-4
+  iaps capacity backhaul-shared --csv > needs.csv
+  iaps capacity default --set backhaul.mtu_bytes=1500 --set backhaul.packet_header_bytes=40 --json")]
+    Capacity(CapacityCmd),
     /// Redraw the plots of a results directory from its results.json.
     #[command(after_help = "Examples:
   iaps plot out/fig7
@@ -134,6 +146,22 @@ struct CheckCmd {
 }
 
 #[derive(clap::Args)]
+struct CapacityCmd {
+    /// A bundled scenario name or a TOML file.
+    #[arg(default_value = "default")]
+    scenario: String,
+    /// Override a key, as for `run`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+    /// Print CSV: one line per report, link and setup.
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
 struct MergeCmd {
     /// The shards' output directories (any order).
     #[arg(required = true, value_name = "DIR")]
@@ -185,6 +213,7 @@ fn main() {
     let result = match cli.command {
         Command::Run(a) => run::run(&a),
         Command::Check(a) => run::check(&a),
+        Command::Capacity(a) => capacity::capacity(&a),
         Command::List => run::list(),
         Command::Plot { dir } => run::plot(&dir),
         Command::Merge(a) => merge::merge(&a),

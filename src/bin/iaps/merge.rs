@@ -138,6 +138,7 @@ pub fn merge(a: &MergeCmd) -> Result<()> {
         swept_keys: first.swept_keys.clone(),
         rows,
         roc,
+        markers: iaps::sweep::capacity_markers(&points),
         provenance: None,
     };
     outdir::check(&a.out, resolved, a.force)?;

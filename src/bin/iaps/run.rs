@@ -11,7 +11,8 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-fn load(name: &str, sets: &[String]) -> Result<Scenario> {
+/// A bundled scenario or a file, with `--set` overrides applied.
+pub(crate) fn load(name: &str, sets: &[String]) -> Result<Scenario> {
     let is_bundled = bundled().iter().any(|(n, _)| *n == name);
     if !is_bundled && !Path::new(name).exists() {
         bail!(
@@ -45,9 +46,10 @@ pub fn check(a: &CheckCmd) -> Result<()> {
 
 /// `iaps list`: the bundled scenarios and their descriptions.
 pub fn list() -> Result<()> {
+    let width = bundled().iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     for (name, text) in bundled() {
         let sc = Scenario::parse(text, &format!("bundled:{name}"))?;
-        say::out(&format!("{name:<10} {}", sc.description));
+        say::out(&format!("{name:<width$} {}", sc.description));
     }
     Ok(())
 }
@@ -253,6 +255,7 @@ fn row_problem(r: &Row, drops: u64) -> Option<String> {
                 ("sinr_ok_fraction", r.sinr_ok_fraction),
                 ("pd_drops_low", r.pd_drops_low),
                 ("pd_drops_high", r.pd_drops_high),
+                ("stale_fraction", r.stale_fraction),
             ] {
                 if !(v.is_nan() || (0.0..=1.0).contains(&v)) {
                     return Some(format!("has {n} = {v}, outside [0, 1]"));
@@ -268,6 +271,15 @@ fn row_problem(r: &Row, drops: u64) -> Option<String> {
                 format!(
                     "has infeasible_drops = {} > drops = {}",
                     r.infeasible_drops, r.drops
+                )
+            })
+        })
+        .or_else(|| {
+            let fused: u64 = r.fused_nodes.iter().sum();
+            (!r.fused_nodes.is_empty() && fused != r.frames).then(|| {
+                format!(
+                    "has a fused_nodes histogram of {fused} frames for frames = {}",
+                    r.frames
                 )
             })
         })

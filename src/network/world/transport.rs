@@ -120,6 +120,7 @@ impl World {
         hops: [Option<Hop>; 2],
         (frame, kind, from, bytes): (u64, MessageKind, Sender, u64),
     ) -> Result<(), EngineError> {
+        self.metrics.messages += 1;
         let flight = Flight {
             cargo,
             slot,
