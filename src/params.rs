@@ -2,7 +2,7 @@
 //!
 //! Quantities are SI and linear here (W, linear ratios, metres); the scenario
 //! layer converts dBm and dB. Defaults follow the paper's Sec. V where it gives
-//! a value and `../shared/model-notes.md` where it does not.
+//! a value and docs/model.md §1 explains where it does not.
 
 use crate::detect::LocalFilter;
 use crate::power::Policy;
@@ -129,7 +129,8 @@ pub struct PowerParams {
 }
 
 /// Noise powers. The paper uses one sigma_n^2; its figures need the sensing
-/// noise far above the communication noise (model-notes), so they are separate.
+/// noise far above the communication noise (docs/model.md §1), so they are
+/// separate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NoiseParams {
     /// sigma_c^2 at each user (W), in the SINR (3).
@@ -169,10 +170,10 @@ pub const PAPER_PMAX_DBM: f64 = 30.0;
 pub const PAPER_SINR_DB: f64 = 15.0;
 /// sigma_rcs^2 of the paper's Sec. V (dB).
 pub const PAPER_RCS_DB: f64 = -16.0;
-/// sigma_c^2 (dBm): thermal noise over 10 MHz (model-notes).
+/// sigma_c^2 (dBm): thermal noise over 10 MHz (docs/model.md §1).
 pub const PAPER_COMM_DBM: f64 = -104.0;
 /// sigma_s^2 of the paper calibration (dBm): far above the communication
-/// noise, as the paper's figures need (model-notes).
+/// noise, as the paper's figures need (docs/model.md §1).
 pub const PAPER_SENSING_DBM: f64 = 40.0;
 /// Algorithm 1's power step (W), as in the paper; `paper()` allocates by LP
 /// and uses it only when the policy is `Policy::Algorithm1`.

@@ -120,7 +120,7 @@ mod tests {
     }
 
     #[test]
-    fn model_notes_fused_pfa_of_or() {
+    fn or_over_11_nodes_fuses_to_1_1e_4() {
         // Per-node 1e-5 with OR over 11 nodes: fused Pfa ~ 1.1e-4.
         let fused = binomial_sf(11, 1, 1e-5);
         assert!(rel(fused, 1.1e-4) < 1e-3, "{fused}");
