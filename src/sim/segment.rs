@@ -109,7 +109,10 @@ impl<T: Copy> Segment<T> {
         }
         self.backlog = occupancy;
         self.stats.peak_queue_bytes = self.stats.peak_queue_bytes.max(occupancy);
-        if self.serving.is_none() {
+        // An idle server with nothing waiting starts at once; otherwise the
+        // packet waits its turn (between `done` and `start_next` the owner
+        // may still be discarding waiting packets).
+        if self.serving.is_none() && self.queues.iter().all(VecDeque::is_empty) {
             self.serving = Some((item, bytes));
             if self.cfg.scheduling == Scheduling::RoundRobin {
                 self.next = (sender + 1) % self.queues.len();
@@ -132,29 +135,68 @@ impl<T: Copy> Segment<T> {
         now + ser
     }
 
-    /// The service in progress ends at `now`: returns the packet, its
-    /// arrival at the far end (`now + latency`), and the next packet whose
-    /// service starts now, with its bytes and finish.
+    /// Whether nothing is in service.
+    pub fn idle(&self) -> bool {
+        self.serving.is_none()
+    }
+
+    /// When a packet of `bytes` whose service started at `now` would reach
+    /// the far end.
+    pub fn arrival_if_started(&self, now: SimTime, bytes: u64) -> SimTime {
+        now + serialization(self.cfg.capacity_bps, bytes) + self.cfg.latency
+    }
+
+    /// The service in progress ends at `now`: returns the packet and its
+    /// arrival at the far end (`now + latency`). The server stays idle until
+    /// the owner calls [`Segment::start_next`] (after discarding, with
+    /// [`Segment::discard_next`], what it no longer wants served).
     ///
     /// # Panics
     /// If nothing is in service (the owner scheduled a finish that was not
     /// returned by this segment).
-    pub fn done(&mut self, now: SimTime) -> (T, SimTime, Option<(T, u64, SimTime)>) {
+    pub fn done(&mut self, now: SimTime) -> (T, SimTime) {
         let (item, bytes) = self.serving.take().expect("a packet is in service");
         self.backlog -= bytes;
         self.stats.delivered += 1;
         self.stats.delivered_bytes += bytes;
+        (item, now + self.cfg.latency)
+    }
+
+    /// The queue the scheduler serves next, if any packet waits.
+    fn next_queue(&self) -> Option<usize> {
         let n = self.queues.len();
-        let next = (0..n)
+        (0..n)
             .map(|i| (self.next + i) % n)
-            .find(|&q| !self.queues[q].is_empty());
-        let next = next.map(|q| {
-            let (it, b) = self.queues[q].pop_front().expect("non-empty queue");
-            self.next = (q + 1) % n;
-            self.serving = Some((it, b));
-            (it, b, self.start(now, b))
-        });
-        (item, now + self.cfg.latency, next)
+            .find(|&q| !self.queues[q].is_empty())
+    }
+
+    /// The waiting packet the scheduler would serve next, and its bytes.
+    pub fn peek(&self) -> Option<(T, u64)> {
+        self.next_queue()
+            .and_then(|q| self.queues[q].front().copied())
+    }
+
+    /// Removes the packet [`Segment::peek`] shows without serving it (it
+    /// takes its sender's turn under round robin).
+    pub fn discard_next(&mut self) -> Option<(T, u64)> {
+        let q = self.next_queue()?;
+        let (item, bytes) = self.queues[q].pop_front().expect("non-empty queue");
+        self.next = (q + 1) % self.queues.len();
+        self.backlog -= bytes;
+        Some((item, bytes))
+    }
+
+    /// Starts serving the next waiting packet, if the server is idle and one
+    /// waits: returns it, its bytes and the end of its service.
+    pub fn start_next(&mut self, now: SimTime) -> Option<(T, u64, SimTime)> {
+        if self.serving.is_some() {
+            return None;
+        }
+        let q = self.next_queue()?;
+        let (it, b) = self.queues[q].pop_front().expect("non-empty queue");
+        self.next = (q + 1) % self.queues.len();
+        self.serving = Some((it, b));
+        Some((it, b, self.start(now, b)))
     }
 }
 
@@ -181,9 +223,9 @@ mod tests {
     ) -> Vec<(&'static str, SimTime)> {
         let mut out = Vec::new();
         while let Some(f) = finish {
-            let (it, at, next) = s.done(f);
+            let (it, at) = s.done(f);
             out.push((it, at));
-            finish = next.map(|n| n.2);
+            finish = s.start_next(f).map(|n| n.2);
         }
         out
     }
@@ -239,5 +281,30 @@ mod tests {
         );
         assert_eq!(s.offer(SimTime::ZERO, 1, "c", 50), Offered::Queued);
         assert_eq!(s.stats().dropped, 1);
+    }
+
+    #[test]
+    fn a_discarded_packet_is_never_served_and_frees_the_buffer() {
+        let mut s = seg(Scheduling::Fifo, Some(250));
+        let t0 = SimTime::ZERO;
+        let Offered::Started { finish } = s.offer(t0, 0, "a", 100) else {
+            panic!()
+        };
+        assert!(!s.idle());
+        assert_eq!(s.offer(t0, 1, "b", 100), Offered::Queued);
+        assert_eq!(s.offer(t0, 2, "c", 50), Offered::Queued);
+        let (it, at) = s.done(finish);
+        assert_eq!((it, at), ("a", SimTime::from_micros(110)));
+        assert!(s.idle());
+        assert_eq!(s.peek(), Some(("b", 100)));
+        assert_eq!(s.arrival_if_started(finish, 100), SimTime::from_micros(210));
+        assert_eq!(s.discard_next(), Some(("b", 100)));
+        // Only c's 50 bytes remain: 200 more fit.
+        assert_eq!(s.offer(finish, 0, "d", 200), Offered::Queued);
+        let first = s.start_next(finish).map(|n| n.2);
+        let got = drain(&mut s, first);
+        let us = |x| SimTime::from_micros(x);
+        assert_eq!(got, [("c", us(160)), ("d", us(360))]);
+        assert_eq!(s.stats().delivered, 3);
     }
 }

@@ -206,6 +206,17 @@ impl World {
         let tracing = self.tracing();
         match f.hops[f.hop] {
             Some(Hop::Segment { s, sender }) => {
+                // Under `skip`, an idle segment does not start what cannot
+                // reach the CC by the deadline (a busy one judges it when
+                // its turn comes, in `serve_next`).
+                let seg = &self.segments[s];
+                if self.net.transport.stale == Stale::Skip
+                    && seg.idle()
+                    && seg.arrival_if_started(now, bytes) > self.deadline(frame)
+                {
+                    self.flight(id).lost.get_or_insert(DropReason::Stale);
+                    return Ok(());
+                }
                 match self.segments[s].offer(now, sender, id, bytes) {
                     Offered::Started { finish } => {
                         if tracing {
@@ -361,9 +372,34 @@ impl World {
 
     /// A segment's service ends: its packet travels on, the next starts.
     pub(super) fn on_segment_done(&mut self, now: SimTime, s: usize) -> Result<(), EngineError> {
-        let (id, arrive, next) = self.segments[s].done(now);
+        let (id, arrive) = self.segments[s].done(now);
         self.schedule(arrive, Event::PacketArrive { flight: id })?;
-        if let Some((next, bytes, finish)) = next {
+        self.serve_next(now, s)
+    }
+
+    /// Segment `s` is free: under `stale = "skip"` it first discards the
+    /// waiting packets that can no longer reach the CC by their deadline
+    /// (the frame decided, the deadline passed, or service from now would
+    /// end too late: the segment knows its own queue), then serves the next.
+    fn serve_next(&mut self, now: SimTime, s: usize) -> Result<(), EngineError> {
+        if self.net.transport.stale == Stale::Skip {
+            while let Some((next, bytes)) = self.segments[s].peek() {
+                let frame = self.flights[next as usize]
+                    .as_ref()
+                    .expect("a live flight")
+                    .frame;
+                let arrival = self.segments[s].arrival_if_started(now, bytes);
+                if !self.is_stale(now, frame) && arrival <= self.deadline(frame) {
+                    break;
+                }
+                self.segments[s].discard_next();
+                let f = self.flight(next);
+                f.pending -= 1;
+                f.lost.get_or_insert(DropReason::Stale);
+                self.maybe_done(now, next)?;
+            }
+        }
+        if let Some((next, bytes, finish)) = self.segments[s].start_next(now) {
             if self.tracing() {
                 let f = self.flights[next as usize].as_ref().expect("a live flight");
                 let (frame, from, link, kind) = (f.frame, f.from, f.link(), f.kind);
