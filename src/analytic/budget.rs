@@ -85,9 +85,8 @@ impl LinkBudget {
                     // q = Q^-1 b already.
                     crate::linalg::dotc(b.as_slice(), det.filter().as_slice()).re
                 } else {
-                    let cov = scene.interference_covariance(r, w, noise_w);
-                    let x = cov.cholesky().expect("positive definite").solve(b);
-                    (b.adjoint() * x)[(0, 0)].re
+                    let x = scene.whitened(r, w, noise_w);
+                    crate::linalg::dotc(b.as_slice(), x.as_slice()).re
                 };
                 NodeBudget {
                     alpha_var: scene.alpha_var[r],

@@ -45,6 +45,20 @@ impl LocalDetector {
     /// The detector at node `r` (0 = BS, which has no direct path and uses
     /// `q = b0`), for precoder `w` and sensing noise `noise_w`.
     pub fn new(scene: &Scene, r: usize, w: &CMat, noise_w: f64, filter: LocalFilter) -> Self {
+        let gw = (r > 0 && filter == LocalFilter::Whitened)
+            .then(|| crate::linalg::mul(&scene.g[r - 1], w));
+        Self::with_direct(scene, r, gw.as_ref(), noise_w, filter)
+    }
+
+    /// [`LocalDetector::new`] with the RAP's `G_r W` already computed
+    /// (`None` at the BS; only the whitened filter reads it).
+    pub fn with_direct(
+        scene: &Scene,
+        r: usize,
+        gw: Option<&CMat>,
+        noise_w: f64,
+        filter: LocalFilter,
+    ) -> Self {
         let b = &scene.b[r];
         let (q, cancel) = if r == 0 {
             (b.clone(), None)
@@ -52,12 +66,8 @@ impl LocalDetector {
             let g = &scene.g[r - 1];
             match filter {
                 LocalFilter::Whitened => {
-                    let cov = scene.interference_covariance(r, w, noise_w);
-                    let q = cov
-                        .cholesky()
-                        .expect("sigma^2 I + Q is positive definite")
-                        .solve(b);
-                    (q, None)
+                    let gw = gw.expect("the whitened filter needs G_r W");
+                    (scene.whitened_with(r, gw, noise_w), None)
                 }
                 LocalFilter::Projection => {
                     let basis = g.clone().qr().q();

@@ -23,9 +23,7 @@
 
 use super::importance::BiasLaw;
 use crate::detect::LocalDetector;
-use crate::linalg::{
-    C64, CMat, CVec, cn, cn_matrix, dotc, fill_cn_fast, mul, mul_conj_vec, mul_vec,
-};
+use crate::linalg::{C64, CMat, CVec, cn, cn_matrix, dotc, fill_cn_fast, mul_conj_vec, mul_vec};
 use crate::node::{DropCtx, FrameSymbols, NodeId, Observation};
 use crate::radio::draw_alpha;
 use crate::rng::{STREAM_NOISE, STREAM_SYMBOLS};
@@ -49,14 +47,17 @@ pub enum Fidelity {
 /// times `[Re x; Im x]`, stacked the same way.
 fn real_block(a: &CMat) -> DMatrix<f64> {
     let (n, k) = a.shape();
-    DMatrix::from_fn(2 * n, 2 * k, |i, j| {
-        let z = a[(i % n, j % k)];
-        match (i < n, j < k) {
-            (true, true) | (false, false) => z.re,
-            (true, false) => -z.im,
-            (false, true) => z.im,
+    let mut out = DMatrix::zeros(2 * n, 2 * k);
+    for j in 0..k {
+        for i in 0..n {
+            let z = a[(i, j)];
+            out[(i, j)] = z.re;
+            out[(n + i, k + j)] = z.re;
+            out[(i, k + j)] = -z.im;
+            out[(n + i, j)] = z.im;
         }
-    })
+    }
+    out
 }
 
 /// What the medium precomputes for one node of a drop.
@@ -83,14 +84,14 @@ struct NodeGeometry {
     /// Whether the node's filter subtracts the direct path itself (`cancel`):
     /// its local statistic then has no residual.
     cancels: bool,
-    /// `G_r W` (RAPs) as the real block matrix `[[Re, -Im], [Im, Re]]`, so
+    /// `G_r W` (RAPs, sample level) as the real block matrix `[[Re, -Im], [Im, Re]]`, so
     /// that the sample-level direct path `(G_r W) S` is one real product with
     /// `[Re S; Im S]` (a tuned f64 kernel: 4x faster than a complex loop).
     gw: Option<DMatrix<f64>>,
 }
 
 impl NodeGeometry {
-    fn new(ctx: &DropCtx, r: usize, det: &LocalDetector) -> Self {
+    fn new(ctx: &DropCtx, r: usize, det: &LocalDetector, fidelity: Fidelity) -> Self {
         let b = &ctx.scene.b[r];
         let q = det.filter();
         let (b_norm, q_norm) = (b.norm(), q.norm());
@@ -109,10 +110,13 @@ impl NodeGeometry {
             e2,
             c1,
             c2,
-            gb: g.map(|g| g.adjoint() * b),
-            gq: g.map(|g| g.adjoint() * q),
+            gb: g.map(|g| g.ad_mul(b)),
+            gq: g.map(|g| g.ad_mul(q)),
             cancels: det.cancels(),
-            gw: g.map(|g| real_block(&mul(g, &ctx.w))),
+            // Only the sample level adds direct paths to samples.
+            gw: (r.checked_sub(1))
+                .filter(|_| fidelity == Fidelity::Sample)
+                .map(|i| real_block(&ctx.direct[i])),
         }
     }
 }
@@ -178,7 +182,7 @@ impl Medium {
         observers: Vec<NodeId>,
     ) -> Self {
         let nodes = (0..ctx.scene.nodes())
-            .map(|r| NodeGeometry::new(ctx, r, &ctx.detectors[r]))
+            .map(|r| NodeGeometry::new(ctx, r, &ctx.detectors[r], fidelity))
             .collect();
         let wa = ctx.w.adjoint() * &ctx.scene.a;
         // conj(u) = S^H W^H a, so v = S conj(u) = S S^H w^ with w^ = W^H a
@@ -453,15 +457,14 @@ mod tests {
             k1,
             p.power.pmax_w / k1 as f64,
         ));
-        let ctx = DropCtx {
-            id: lp.id,
-            seed: lp.seed,
-            common: lp.common,
-            params: lp.params.clone(),
-            scene: lp.scene.clone(),
+        let ctx = DropCtx::new(
+            lp.id,
+            lp.seed,
+            lp.common,
+            lp.params.clone(),
+            lp.scene.clone(),
             w,
-            detectors: lp.detectors.clone(),
-        };
+        );
         let l = ctx.frame_symbols() as f64;
         let wa = ctx.w.adjoint() * &ctx.scene.a;
         let want = &ctx.w * &wa * C64::new(l, 0.0);

@@ -119,13 +119,13 @@ fn quantization_noise(ctx: &DropCtx, r: usize, format: crate::node::SampleFormat
     use crate::rng::STREAM_ANALYTIC;
     let rows = ctx.scene.b[r].len();
     let (beams, l) = (ctx.w.ncols(), ctx.frame_symbols());
-    let gw = (r > 0).then(|| mul(&ctx.scene.g[r - 1], &ctx.w));
+    let gw = r.checked_sub(1).map(|i| &ctx.direct[i]);
     let total: f64 = (0..QUANTIZATION_DRAWS)
         .map(|j| {
             let mut rng = ctx.stream(STREAM_ANALYTIC, &[r as u64, j]);
             let s = cn_matrix(&mut rng, beams, l, 1.0);
             let mut z = cn_matrix(&mut rng, rows, l, ctx.noise_w());
-            if let Some(gw) = &gw {
+            if let Some(gw) = gw {
                 z += mul(gw, &s);
             }
             SampleBatch::quantize(&z, format).quantization_var()

@@ -6,7 +6,6 @@ use super::metrics::FrameRecord;
 use super::prepare::{Prepared, prepare_drop};
 use super::world::EngineError;
 use super::{NetParams, RunMetrics};
-use crate::detect::LocalDetector;
 use crate::node::{DropCtx, DropId, drop_stream};
 use crate::params::Params;
 use crate::power::allocate;
@@ -140,19 +139,8 @@ pub fn drop_ctx(spec: &PointSpec, drop: u64) -> Result<Option<Arc<DropCtx>>, Dro
         return Ok(None);
     };
     let w = scene.precoder(&alloc.p);
-    let (noise, filter) = (p.noise.sensing_w, p.sensing.local_filter);
-    let detectors = (0..scene.nodes())
-        .map(|r| LocalDetector::new(&scene, r, &w, noise, filter))
-        .collect();
-    Ok(Some(Arc::new(DropCtx {
-        id,
-        seed: spec.seed,
-        common,
-        params: spec.params.clone(),
-        scene,
-        w,
-        detectors,
-    })))
+    let ctx = DropCtx::new(id, spec.seed, common, spec.params.clone(), scene, w);
+    Ok(Some(Arc::new(ctx)))
 }
 
 /// Runs drop `drop` of `spec`: draws the scene, allocates power, designs the

@@ -77,9 +77,43 @@ pub struct DropCtx {
     pub w: CMat,
     /// Each node's local detector (index 0 is the BS), built once per drop.
     pub detectors: Vec<LocalDetector>,
+    /// `G_r W` per RAP (index r - 1): the direct path's beams (eq. 5), which
+    /// the whitened filter, the medium and the quantization design share.
+    pub direct: Vec<CMat>,
 }
 
 impl DropCtx {
+    /// The context of a drop with scene `scene` and precoder `w`: computes
+    /// each RAP's `G_r W` once and the nodes' local detectors (sensing noise
+    /// and local filter from `params`).
+    pub fn new(
+        id: DropId,
+        seed: u64,
+        common: bool,
+        params: Arc<Params>,
+        scene: Scene,
+        w: CMat,
+    ) -> Self {
+        let direct: Vec<CMat> = scene.g.iter().map(|g| crate::linalg::mul(g, &w)).collect();
+        let (noise, filter) = (params.noise.sensing_w, params.sensing.local_filter);
+        let detectors = (0..scene.nodes())
+            .map(|r| {
+                let gw = r.checked_sub(1).map(|i| &direct[i]);
+                LocalDetector::with_direct(&scene, r, gw, noise, filter)
+            })
+            .collect();
+        DropCtx {
+            id,
+            seed,
+            common,
+            params,
+            scene,
+            w,
+            detectors,
+            direct,
+        }
+    }
+
     /// The random stream `tag` of this drop, further named by `path` (for
     /// example `[frame, node]`). Streams depend on the seed, the drop and the
     /// path only, so an actor draws the same numbers whatever runs beside it.

@@ -143,4 +143,29 @@ impl Scene {
         }
         q
     }
+
+    /// `(Q_r + sigma^2 I)^-1 b_r` (eq. 42's whitened filter, RAP r >= 1) by
+    /// the Woodbury identity on `Q_r = A A^H`, `A = G_r W` (N1 x (K+1)):
+    /// `(b - A (sigma^2 I + A^H A)^-1 A^H b) / sigma^2`, a (K+1)-square
+    /// Cholesky instead of an N1-square one. Equal to solving with
+    /// [`Scene::interference_covariance`] (tested); needs `noise_w > 0`.
+    pub fn whitened(&self, r: usize, w: &CMat, noise_w: f64) -> CVec {
+        self.whitened_with(r, &crate::linalg::mul(&self.g[r - 1], w), noise_w)
+    }
+
+    /// [`Scene::whitened`] with `A = G_r W` already computed.
+    pub fn whitened_with(&self, r: usize, a: &CMat, noise_w: f64) -> CVec {
+        use crate::linalg::mul;
+        let b = &self.b[r];
+        let ah = a.adjoint();
+        let mut small = mul(&ah, a);
+        for i in 0..small.nrows() {
+            small[(i, i)] += C64::new(noise_w, 0.0);
+        }
+        let c = small
+            .cholesky()
+            .expect("sigma^2 I + A^H A is positive definite")
+            .solve(&(&ah * b));
+        (b - a * c).unscale(noise_w)
+    }
 }
