@@ -67,26 +67,18 @@ fn nodes(a: &RawAggregation, i: usize, n: usize, c: &mut Checker) -> Vec<usize> 
         Some(Value::String(s)) if s == "raps" => (1..n).collect(),
         Some(Value::Array(list)) => {
             let mut out = Vec::new();
+            let shown = super::raw::show(&Value::Array(list.clone()));
+            let mut refuse = |expected: String| c.need(false, &key, shown.clone(), &expected);
             for x in list {
                 let id = x.as_integer().filter(|&id| id >= 0 && (id as usize) < n);
                 let Some(id) = id.map(|id| id as usize) else {
-                    let expected = format!("must list node ids in {range}: {} is not one", x);
-                    c.need(
-                        false,
-                        &key,
-                        super::raw::show(&Value::Array(list.clone())),
-                        &expected,
-                    );
+                    refuse(format!("must list node ids in {range}: {x} is not one"));
                     continue;
                 };
                 if out.contains(&id) {
-                    let expected = format!("must list each node once: node {id} is listed twice");
-                    c.need(
-                        false,
-                        &key,
-                        super::raw::show(&Value::Array(list.clone())),
-                        &expected,
-                    );
+                    refuse(format!(
+                        "must list each node once: node {id} is listed twice"
+                    ));
                     continue;
                 }
                 out.push(id);
