@@ -202,8 +202,7 @@ impl World {
     ) -> Result<(), EngineError> {
         let jitter = self.net.transport.jitter;
         let f = self.flights[id as usize].as_ref().expect("a live flight");
-        let (frame, kind, from, link, slot) = (f.frame, f.kind, f.from, f.link(), f.slot);
-        let tracing = self.tracing();
+        let (frame, slot) = (f.frame, f.slot);
         match f.hops[f.hop] {
             Some(Hop::Segment { s, sender }) => {
                 // Under `skip`, an idle segment does not start what cannot
@@ -219,17 +218,7 @@ impl World {
                 }
                 match self.segments[s].offer(now, sender, id, bytes) {
                     Offered::Started { finish } => {
-                        if tracing {
-                            self.note(TraceEvent::Send {
-                                at: now,
-                                finish,
-                                frame,
-                                from,
-                                link,
-                                kind,
-                                bytes,
-                            });
-                        }
+                        self.note_send(id, now, finish, bytes);
                         self.schedule(finish, Event::SegmentDone(s))?;
                         self.flight(id).pending += 1;
                     }
@@ -257,34 +246,14 @@ impl World {
                         arrive,
                     } => {
                         let arrive = arrive + l.jitter(jitter);
-                        if tracing {
-                            self.note(TraceEvent::Send {
-                                at: start,
-                                finish,
-                                frame,
-                                from,
-                                link,
-                                kind,
-                                bytes,
-                            });
-                        }
+                        self.note_send(id, start, finish, bytes);
                         let f = self.flight(id);
                         f.pending += 1;
                         f.finish = f.finish.max(finish);
                         self.schedule(arrive, Event::PacketArrive { flight: id })?;
                     }
                     Transmission::Lost { start, finish } => {
-                        if tracing {
-                            self.note(TraceEvent::Send {
-                                at: start,
-                                finish,
-                                frame,
-                                from,
-                                link,
-                                kind,
-                                bytes,
-                            });
-                        }
+                        self.note_send(id, start, finish, bytes);
                         self.packet_lost(now, id, bytes, attempt, finish, DropReason::Loss)?;
                     }
                     Transmission::Dropped { backlog } => self.packet_lost(
@@ -400,22 +369,28 @@ impl World {
             }
         }
         if let Some((next, bytes, finish)) = self.segments[s].start_next(now) {
-            if self.tracing() {
-                let f = self.flights[next as usize].as_ref().expect("a live flight");
-                let (frame, from, link, kind) = (f.frame, f.from, f.link(), f.kind);
-                self.note(TraceEvent::Send {
-                    at: now,
-                    finish,
-                    frame,
-                    from,
-                    link,
-                    kind,
-                    bytes,
-                });
-            }
+            self.note_send(next, now, finish, bytes);
             self.schedule(finish, Event::SegmentDone(s))?;
         }
         Ok(())
+    }
+
+    /// Traces a packet of flight `id` serialized on its hop from `at` to
+    /// `finish` (when tracing).
+    fn note_send(&mut self, id: u32, at: SimTime, finish: SimTime, bytes: u64) {
+        if self.tracing() {
+            let f = self.flights[id as usize].as_ref().expect("a live flight");
+            let (frame, from, link, kind) = (f.frame, f.from, f.link(), f.kind);
+            self.note(TraceEvent::Send {
+                at,
+                finish,
+                frame,
+                from,
+                link,
+                kind,
+                bytes,
+            });
+        }
     }
 
     /// Completes the hop once no packet of flight `id` is pending.
