@@ -54,7 +54,8 @@ use iaps::linalg::{C64, CMat, CVec, cn_matrix, dotc};
 use iaps::network::importance::PI0;
 use iaps::network::{Fidelity, NetParams, PfaEstimator, PointSpec, drop_ctx, run_drop, run_drops};
 use iaps::node::{CcFusion, DropCtx, ReportPolicy};
-use iaps::params::{NodeSet, PHYSICAL_CARRIER_HZ, PHYSICAL_RCS_M2, Params, SensingScale, dbm_to_w};
+use iaps::params::{NodeSet, PHYSICAL_RCS_M2, Params, dbm_to_w};
+use iaps::presets::physical_params;
 use iaps::radio::Scene;
 use iaps::rng::{ChaCha8Rng, STREAM_TEST, stream};
 use iaps::special::{GammaQuadrature, marcum_q};
@@ -73,14 +74,8 @@ const CHECK_DBM: f64 = -68.0;
 
 /// The study's system: one RAP, physical calibration, sensing noise `dbm`.
 fn params(noise_dbm: f64, filter: LocalFilter) -> Params {
-    let mut p = Params::paper();
-    p.system.raps = 1;
-    p.sensing.scale = SensingScale::Bistatic {
-        rcs_m2: PHYSICAL_RCS_M2,
-        carrier_hz: PHYSICAL_CARRIER_HZ,
-    };
+    let mut p = physical_params(1, PHYSICAL_RCS_M2, noise_dbm);
     p.sensing.local_filter = filter;
-    p.noise.sensing_w = dbm_to_w(noise_dbm);
     p
 }
 

@@ -1,5 +1,6 @@
 //! Building blocks shared by tests, benches and the reference evaluation: the
-//! paper's system at a given sigma_rcs^2, a standard link, the Fig. 7 schemes.
+//! paper's system at a given sigma_rcs^2 or physically calibrated, a standard
+//! link, the Fig. 7 schemes.
 
 use crate::design::NodePfa;
 use crate::fusion::VotingRule;
@@ -17,6 +18,20 @@ pub fn default_params(rcs_db: f64) -> Params {
     p.sensing.scale = SensingScale::Paper {
         rcs_var: db_to_lin(rcs_db),
     };
+    p
+}
+
+/// The paper's system with R = `raps` RAPs under the physical calibration:
+/// the bistatic radar equation at 3.5 GHz for a target of `rcs_m2` and
+/// sensing noise `sensing_dbm` (thermal noise is -104 dBm).
+pub fn physical_params(raps: usize, rcs_m2: f64, sensing_dbm: f64) -> Params {
+    let mut p = Params::paper();
+    p.system.raps = raps;
+    p.sensing.scale = SensingScale::Bistatic {
+        rcs_m2,
+        carrier_hz: crate::params::PHYSICAL_CARRIER_HZ,
+    };
+    p.noise.sensing_w = crate::params::dbm_to_w(sensing_dbm);
     p
 }
 

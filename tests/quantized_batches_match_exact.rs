@@ -7,17 +7,12 @@
 
 use iaps::network::{NetParams, PointSpec, RunMetrics, run_drops};
 use iaps::node::{ReportPolicy, SampleFormat};
-use iaps::params::{Params, SensingScale, dbm_to_w};
+use iaps::params::Params;
+use iaps::presets::physical_params;
 use iaps::stats::binomial_acceptance;
 
 fn physical() -> Params {
-    let mut p = Params::paper();
-    p.sensing.scale = SensingScale::Bistatic {
-        rcs_m2: 1e-2,
-        carrier_hz: 3.5e9,
-    };
-    p.noise.sensing_w = dbm_to_w(-104.0);
-    p
+    physical_params(Params::paper().system.raps, 1e-2, -104.0)
 }
 
 fn run(

@@ -22,7 +22,8 @@ use iaps::linalg::{C64, CMat, CVec, cn_matrix, dotc};
 use iaps::network::importance::PI0;
 use iaps::network::{Fidelity, Medium, NetParams, PfaEstimator, PointSpec, drop_ctx, run_drop};
 use iaps::node::{CcFusion, DropCtx, NodeId, ReportPolicy};
-use iaps::params::{NodeSet, PHYSICAL_CARRIER_HZ, PHYSICAL_RCS_M2, Params, SensingScale, dbm_to_w};
+use iaps::params::{NodeSet, PHYSICAL_RCS_M2};
+use iaps::presets::physical_params;
 use iaps::rng::{STREAM_TEST, stream};
 use iaps::special::{GammaQuadrature, marcum_q};
 use iaps::stats::WeightedSums;
@@ -45,14 +46,8 @@ fn tau() -> f64 {
 }
 
 fn spec(filter: LocalFilter, fidelity: Fidelity, frames: u64) -> PointSpec {
-    let mut p = Params::paper();
-    p.system.raps = 1;
-    p.sensing.scale = SensingScale::Bistatic {
-        rcs_m2: PHYSICAL_RCS_M2,
-        carrier_hz: PHYSICAL_CARRIER_HZ,
-    };
+    let mut p = physical_params(1, PHYSICAL_RCS_M2, NOISE_DBM);
     p.sensing.local_filter = filter;
-    p.noise.sensing_w = dbm_to_w(NOISE_DBM);
     let net = NetParams {
         report: vec![ReportPolicy::Statistic],
         fusion: CcFusion::Glrt,

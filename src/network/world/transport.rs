@@ -287,8 +287,7 @@ impl World {
             let at = at + t.rto;
             self.metrics.retransmissions += 1;
             if self.tracing() {
-                let f = self.flights[id as usize].as_ref().expect("a live flight");
-                let (frame, from, link, kind) = (f.frame, f.from, f.link(), f.kind);
+                let (frame, from, link, kind) = self.tag(id);
                 self.note(TraceEvent::Retransmit {
                     at,
                     frame,
@@ -375,12 +374,17 @@ impl World {
         Ok(())
     }
 
+    /// What a trace record says of flight `id`: frame, sender, link, kind.
+    fn tag(&self, id: u32) -> (u64, Sender, LinkId, MessageKind) {
+        let f = self.flights[id as usize].as_ref().expect("a live flight");
+        (f.frame, f.from, f.link(), f.kind)
+    }
+
     /// Traces a packet of flight `id` serialized on its hop from `at` to
     /// `finish` (when tracing).
     fn note_send(&mut self, id: u32, at: SimTime, finish: SimTime, bytes: u64) {
         if self.tracing() {
-            let f = self.flights[id as usize].as_ref().expect("a live flight");
-            let (frame, from, link, kind) = (f.frame, f.from, f.link(), f.kind);
+            let (frame, from, link, kind) = self.tag(id);
             self.note(TraceEvent::Send {
                 at,
                 finish,
