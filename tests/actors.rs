@@ -119,10 +119,10 @@ fn downlink_symbols_before_or_after_the_observation_give_the_same_statistic() {
         .statistic(z, &sym.xu, sym.u.as_ref().unwrap());
     let deadline = SimTime::from_millis(1);
     let mut eta = |_: u64| SimTime::ZERO;
-    let expect_one = |out: Vec<Message<Report>>| {
-        assert_eq!(out.len(), 1);
-        assert_eq!(out[0].from, Sender::Node(NodeId::rap(2)));
-        match out[0].payload {
+    let expect_one = |out: Option<Message<Report>>| {
+        let out = out.expect("one report");
+        assert_eq!(out.from, Sender::Node(NodeId::rap(2)));
+        match out.payload {
             Report::Statistic(t) => t,
             ref other => panic!("a statistic, not {:?}", other.kind()),
         }
@@ -132,13 +132,13 @@ fn downlink_symbols_before_or_after_the_observation_give_the_same_statistic() {
     let told: Arc<FrameSymbols> = block.decode(&ctx.w, &ctx.scene.a);
     // Symbols first: the observation completes the report.
     let mut early = rap(&ctx, ReportPolicy::Statistic);
-    assert!(early.on_symbols(3, told.clone(), &mut eta).is_empty());
+    assert!(early.on_symbols(3, told.clone(), &mut eta).is_none());
     let t_early = expect_one(early.on_observe(3, obs.clone(), None, deadline, &mut eta));
     // Observation first: it waits for the symbols.
     let mut late = rap(&ctx, ReportPolicy::Statistic);
     assert!(
         late.on_observe(3, obs.clone(), None, deadline, &mut eta)
-            .is_empty()
+            .is_none()
     );
     let t_late = expect_one(late.on_symbols(3, told, &mut eta));
     // Known symbols (no downlink): at once.
@@ -171,8 +171,8 @@ fn adaptive_sends_the_richest_report_its_uplink_can_deliver_in_time() {
         let mut r = rap(&ctx, ReportPolicy::Adaptive);
         let known = Some(truth.symbols.clone());
         let out = r.on_observe(3, obs.clone(), known, deadline, &mut eta);
-        assert_eq!(out.len(), 1);
-        (out[0].payload.kind().name(), quoted)
+        let out = out.expect("one report");
+        (out.payload.kind().name(), quoted)
     };
     let (samples, q) = kind(u64::MAX);
     assert_eq!(samples, "samples");

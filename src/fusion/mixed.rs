@@ -15,22 +15,50 @@ use crate::special::{binomial_sf, gamma_sf_int};
 /// The mixed GLRT's null tail `P(Lambda > t)` for `n_soft` Exp(1) terms and
 /// `n_bits` bits at per-node false-alarm rate `q` (threshold `tau = -ln q`).
 pub fn mixed_sf(n_soft: usize, n_bits: usize, q: f64, t: f64) -> f64 {
-    let tau = -q.ln();
-    (0..=n_bits)
-        .map(|j| {
-            let pj = binomial_sf(n_bits as u64, j as u64, q)
-                - binomial_sf(n_bits as u64, j as u64 + 1, q);
-            let rest = t - j as f64 * tau;
-            let soft = if n_soft == 0 {
-                f64::from(u8::from(rest < 0.0))
-            } else if rest <= 0.0 {
-                1.0
-            } else {
-                gamma_sf_int(n_soft as u32, rest)
-            };
-            pj.max(0.0) * soft
-        })
-        .sum()
+    MixedTail::new(n_soft, n_bits, q).sf(t)
+}
+
+/// The mixed GLRT's null law for one mix: `P(J = j)` for `J ~ Bin(n_bits, q)`
+/// computed once, so that a threshold search evaluates only the Gamma tails.
+struct MixedTail {
+    n_soft: usize,
+    tau: f64,
+    /// `P(J = j)`, j = 0..=n_bits (clamped at 0 against rounding).
+    pj: Vec<f64>,
+}
+
+impl MixedTail {
+    fn new(n_soft: usize, n_bits: usize, q: f64) -> Self {
+        let pj = (0..=n_bits)
+            .map(|j| {
+                let p = binomial_sf(n_bits as u64, j as u64, q)
+                    - binomial_sf(n_bits as u64, j as u64 + 1, q);
+                p.max(0.0)
+            })
+            .collect();
+        MixedTail {
+            n_soft,
+            tau: -q.ln(),
+            pj,
+        }
+    }
+
+    /// `P(Lambda > t)`: `sum_j P(J = j) P(Gamma(n_soft, 1) > t - j tau)`.
+    fn sf(&self, t: f64) -> f64 {
+        (self.pj.iter().enumerate())
+            .map(|(j, &pj)| {
+                let rest = t - j as f64 * self.tau;
+                let soft = if self.n_soft == 0 {
+                    f64::from(u8::from(rest < 0.0))
+                } else if rest <= 0.0 {
+                    1.0
+                } else {
+                    gamma_sf_int(self.n_soft as u32, rest)
+                };
+                pj * soft
+            })
+            .sum()
+    }
 }
 
 /// The threshold t of the mixed GLRT (decide a target when `Lambda > t`) with
@@ -47,14 +75,15 @@ pub fn mixed_threshold(n_soft: usize, n_bits: usize, q: f64, target: f64) -> f64
             .find(|&k| binomial_sf(n_bits as u64, k as u64, q) <= target * (1.0 + 1e-9))
             .map_or(f64::INFINITY, |k| (k as f64 - 0.5) * tau);
     }
+    let tail = MixedTail::new(n_soft, n_bits, q);
     let (mut lo, mut hi) = (0.0, 1.0);
-    while mixed_sf(n_soft, n_bits, q, hi) > target {
+    while tail.sf(hi) > target {
         lo = hi;
         hi *= 2.0;
     }
     for _ in 0..200 {
         let mid = 0.5 * (lo + hi);
-        if mixed_sf(n_soft, n_bits, q, mid) > target {
+        if tail.sf(mid) > target {
             lo = mid;
         } else {
             hi = mid;

@@ -387,7 +387,7 @@ impl World {
         let header = link.config().header_bytes;
         let mut eta = |bytes: u64| link.eta_known(now, t.wire_bytes(bytes + header));
         let out = s.receiver.on_observe(frame, obs, known, deadline, &mut eta);
-        for msg in out {
+        if let Some(msg) = out {
             self.send_up(now, slot, msg)?;
         }
         self.retire(frame);
@@ -410,7 +410,7 @@ impl World {
         let header = link.config().header_bytes;
         let mut eta = |bytes: u64| link.eta_known(now, t.wire_bytes(bytes + header));
         let out = s.receiver.on_symbols(msg.frame, symbols, &mut eta);
-        for m in out {
+        if let Some(m) = out {
             self.send_up(now, slot, m)?;
         }
         Ok(())

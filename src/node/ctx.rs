@@ -44,19 +44,32 @@ impl fmt::Display for DropId {
 /// the same geometry, symbols and noise, and differences between curves are
 /// free of sampling noise between independent draws.
 pub fn drop_stream(seed: u64, id: DropId, common: bool, tag: u64, path: &[u64]) -> ChaCha8Rng {
-    stream(seed, &stream_path(id, common, tag, path))
+    with_stream_path(id, common, tag, path, |full| stream(seed, full))
 }
 
-/// The full path of stream `tag` of drop `id` ([`drop_stream`]).
-fn stream_path(id: DropId, common: bool, tag: u64, path: &[u64]) -> Vec<u64> {
-    let mut full = Vec::with_capacity(path.len() + 4);
-    full.push(tag);
-    if !common {
-        full.extend([u64::from(id.point), u64::from(id.variant)]);
+/// Calls `f` with the full path of stream `tag` of drop `id`
+/// ([`drop_stream`]), built on the stack for paths of up to four words.
+fn with_stream_path<T>(
+    id: DropId,
+    common: bool,
+    tag: u64,
+    path: &[u64],
+    f: impl FnOnce(&[u64]) -> T,
+) -> T {
+    let head: &[u64] = if common {
+        &[tag, id.drop]
+    } else {
+        &[tag, u64::from(id.point), u64::from(id.variant), id.drop]
+    };
+    let n = head.len() + path.len();
+    if n <= 8 {
+        let mut buf = [0u64; 8];
+        buf[..head.len()].copy_from_slice(head);
+        buf[head.len()..n].copy_from_slice(path);
+        f(&buf[..n])
+    } else {
+        f(&[head, path].concat())
     }
-    full.push(id.drop);
-    full.extend_from_slice(path);
-    full
 }
 
 /// One drop as every actor sees it. Built once per drop and shared behind an
@@ -124,7 +137,9 @@ impl DropCtx {
     /// The bulk-noise generator of stream `tag` of this drop, named like
     /// [`DropCtx::stream`] ([`crate::rng::NoiseRng`], for `fill_cn_fast`).
     pub fn noise(&self, tag: u64, path: &[u64]) -> NoiseRng {
-        noise_stream(self.seed, &stream_path(self.id, self.common, tag, path))
+        with_stream_path(self.id, self.common, tag, path, |full| {
+            noise_stream(self.seed, full)
+        })
     }
 
     /// `sigma_s^2`, the sensing noise power.

@@ -70,12 +70,12 @@ impl Receiver {
         msg: Message<Report>,
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
-    ) -> Vec<Message<Report>> {
+    ) -> Option<Message<Report>> {
         if self.cfg.skip_stale && eta(msg.wire_len()) > deadline {
             self.skipped += 1;
-            Vec::new()
+            None
         } else {
-            vec![msg]
+            Some(msg)
         }
     }
 
@@ -113,7 +113,8 @@ impl Receiver {
     /// symbols if the node knows them now (the BS, or a RAP told by magic);
     /// a RAP that learns them over the downlink gets `None` and waits.
     /// `deadline` is the CC's deadline and `eta(bytes)` the arrival time the
-    /// uplink quotes for a message of that many bytes.
+    /// uplink quotes for a message of that many bytes. Returns the report to
+    /// send, if any (a node sends at most one per frame).
     pub fn on_observe(
         &mut self,
         frame: u64,
@@ -121,7 +122,7 @@ impl Receiver {
         known: Option<Arc<FrameSymbols>>,
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
-    ) -> Vec<Message<Report>> {
+    ) -> Option<Message<Report>> {
         match self.cfg.policy {
             ReportPolicy::Samples => {
                 let msg = self.samples(frame, &obs);
@@ -130,7 +131,7 @@ impl Receiver {
             ReportPolicy::Adaptive => {
                 let msg = self.samples(frame, &obs);
                 if eta(msg.wire_len()) <= deadline {
-                    return vec![msg];
+                    return Some(msg);
                 }
             }
             ReportPolicy::Statistic | ReportPolicy::Decision => {}
@@ -139,7 +140,7 @@ impl Receiver {
             Some(s) => s,
             None => {
                 self.waiting.insert(frame, (obs, deadline));
-                return Vec::new();
+                return None;
             }
         };
         self.local_report(frame, &obs, &symbols, deadline, eta)
@@ -151,12 +152,12 @@ impl Receiver {
         frame: u64,
         symbols: Arc<FrameSymbols>,
         eta: &mut dyn FnMut(u64) -> SimTime,
-    ) -> Vec<Message<Report>> {
+    ) -> Option<Message<Report>> {
         match self.waiting.remove(&frame) {
             Some((obs, deadline)) => self.local_report(frame, &obs, &symbols, deadline, eta),
             None => {
                 self.early.insert(frame, symbols);
-                Vec::new()
+                None
             }
         }
     }
@@ -170,7 +171,7 @@ impl Receiver {
         sym: &FrameSymbols,
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
-    ) -> Vec<Message<Report>> {
+    ) -> Option<Message<Report>> {
         let det = self.ctx.detector(self.cfg.node);
         let t = match obs {
             Observation::Samples(z) => {
@@ -184,7 +185,7 @@ impl Receiver {
         let stat = self.message(frame, Report::Statistic(t));
         let msg = match self.cfg.policy {
             ReportPolicy::Statistic => stat,
-            ReportPolicy::Adaptive if eta(stat.wire_len()) <= deadline => return vec![stat],
+            ReportPolicy::Adaptive if eta(stat.wire_len()) <= deadline => return Some(stat),
             _ => self.message(
                 frame,
                 Report::Decision {
