@@ -79,11 +79,13 @@ impl SampleBatch {
     /// `step / 2`. An all-zero batch gets step 0 (and quantization variance 0).
     /// The samples must be finite.
     pub fn quantize(z: &CMat, format: SampleFormat) -> Self {
-        let flat = || z.iter().flat_map(|c| [c.re, c.im]);
+        // A contiguous slice, not the matrix iterator: the loops vectorize.
+        let zs = z.as_slice();
+        let flat = || zs.iter().flat_map(|c| [c.re, c.im]);
         let data = match format {
             SampleFormat::F64 => {
                 let mut v = vec![0.0; 2 * z.len()];
-                for (p, c) in v.chunks_exact_mut(2).zip(z.iter()) {
+                for (p, c) in v.chunks_exact_mut(2).zip(zs) {
                     p[0] = c.re;
                     p[1] = c.im;
                 }
@@ -91,7 +93,7 @@ impl SampleBatch {
             }
             SampleFormat::F32 => {
                 let mut v = vec![0.0f32; 2 * z.len()];
-                for (p, c) in v.chunks_exact_mut(2).zip(z.iter()) {
+                for (p, c) in v.chunks_exact_mut(2).zip(zs) {
                     p[0] = c.re as f32;
                     p[1] = c.im as f32;
                 }
@@ -154,19 +156,23 @@ impl SampleBatch {
     /// what the CC's centralized term needs of a batch.
     pub fn project(&self, b: &[C64], u: &[C64]) -> C64 {
         let rows = self.rows as usize;
-        // Column l holds `rows` (re, im) pairs: y = sum_l (b^H z_l) conj(u_l).
+        // y = b^H (Z conj(u)): first the column combination Z conj(u), one
+        // axpy per column over contiguous rows (vectorizes; re and im kept in
+        // separate accumulators), then one dot product with b.
         fn go<T: Copy>(v: &[T], rows: usize, b: &[C64], u: &[C64], f: impl Fn(T) -> f64) -> C64 {
-            let mut y = C64::new(0.0, 0.0);
-            for (col, &ul) in v.chunks_exact(2 * rows.max(1)).zip(u) {
-                let (mut re, mut im) = (0.0, 0.0);
-                for (p, bi) in col.chunks_exact(2).zip(b) {
+            let (mut re, mut im) = (vec![0.0f64; rows], vec![0.0f64; rows]);
+            for (col, ul) in v.chunks_exact(2 * rows.max(1)).zip(u) {
+                let (ur, ui) = (ul.re, ul.im);
+                for ((p, r), i) in col.chunks_exact(2).zip(&mut re).zip(&mut im) {
                     let (x, z) = (f(p[0]), f(p[1]));
-                    re += bi.re * x + bi.im * z;
-                    im += bi.re * z - bi.im * x;
+                    // (x + i z)(ur - i ui)
+                    *r += x * ur + z * ui;
+                    *i += z * ur - x * ui;
                 }
-                y += C64::new(re, im) * ul.conj();
             }
-            y
+            (b.iter().zip(re.iter().zip(&im)))
+                .map(|(bi, (&r, &i))| bi.conj() * C64::new(r, i))
+                .sum()
         }
         match &self.data {
             SampleData::F64(v) => go(v, rows, b, u, |x| x),
@@ -294,19 +300,21 @@ mod tests {
 
     #[test]
     fn projection_equals_the_matrix_product() {
-        let z = batch(20, 30);
         let mut rng = stream(5, &[STREAM_TEST, 0x70]);
-        let b = crate::linalg::cn_matrix(&mut rng, 20, 1, 1.0);
-        let u = crate::linalg::cn_matrix(&mut rng, 30, 1, 1.0);
-        for f in FORMATS {
-            let batch = SampleBatch::quantize(&z, f);
-            let y = batch.to_matrix() * u.map(|c| c.conj());
-            let want: C64 = (b.adjoint() * y)[(0, 0)];
-            let got = batch.project(b.as_slice(), u.as_slice());
-            assert!(
-                (got - want).norm() <= 1e-12 * want.norm(),
-                "{f:?}: {got} vs {want}"
-            );
+        for (rows, cols) in [(20, 30), (1, 1), (3, 8), (16, 5), (0, 4)] {
+            let z = crate::linalg::cn_matrix(&mut rng, rows, cols, 2.0);
+            let b = crate::linalg::cn_matrix(&mut rng, rows, 1, 1.0);
+            let u = crate::linalg::cn_matrix(&mut rng, cols, 1, 1.0);
+            for f in FORMATS {
+                let batch = SampleBatch::quantize(&z, f);
+                let y = batch.to_matrix() * u.map(|c| c.conj());
+                let want: C64 = (b.adjoint() * y)[(0, 0)];
+                let got = batch.project(b.as_slice(), u.as_slice());
+                assert!(
+                    (got - want).norm() <= 1e-12 * want.norm(),
+                    "{f:?} {rows} x {cols}: {got} vs {want}"
+                );
+            }
         }
     }
 
