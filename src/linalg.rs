@@ -73,6 +73,30 @@ pub fn mul(a: &CMat, b: &CMat) -> CMat {
     out
 }
 
+/// The lower triangle (diagonal included) of `a^H a`, the strict upper
+/// triangle left zero: what [`nalgebra::Cholesky::new`] reads of a Hermitian
+/// matrix, for half the work of `mul(&a.adjoint(), a)`, whose lower triangle
+/// it equals bit for bit (same terms, summed in the same order; tested).
+pub fn gram_lower(a: &CMat) -> CMat {
+    let (n, k) = (a.nrows(), a.ncols());
+    let mut out = CMat::zeros(k, k);
+    let av = a.as_slice();
+    for l in 0..k {
+        let xl = &av[l * n..(l + 1) * n];
+        for i in l..k {
+            let gi = &av[i * n..(i + 1) * n];
+            let mut o = C64::new(0.0, 0.0);
+            for (&g, &x) in gi.iter().zip(xl) {
+                let g = g.conj();
+                o.re += g.re * x.re - g.im * x.im;
+                o.im += g.re * x.im + g.im * x.re;
+            }
+            out[(i, l)] = o;
+        }
+    }
+    out
+}
+
 /// `a v` for a complex matrix and vector, column by column (vectorizes).
 pub fn mul_vec(a: &CMat, v: &CVec) -> CVec {
     mul_slice(a.as_slice(), a.nrows(), v.as_slice(), false)
@@ -115,5 +139,25 @@ mod tests {
         assert!(d.iter().all(|z| z.norm() < 1e-12));
         let d = mul_conj_vec(&a, &v) - &a * v.conjugate();
         assert!(d.iter().all(|z| z.norm() < 1e-12));
+    }
+
+    #[test]
+    fn gram_lower_is_the_lower_triangle_of_the_product_bit_for_bit() {
+        let mut rng = crate::rng::stream(4, &[crate::rng::STREAM_TEST]);
+        for (n, k) in [(20, 9), (1, 1), (3, 5), (0, 2)] {
+            let a = cn_matrix(&mut rng, n, k, 1.0);
+            let full = mul(&a.adjoint(), &a);
+            let low = gram_lower(&a);
+            for l in 0..k {
+                for i in 0..k {
+                    let want = if i >= l {
+                        full[(i, l)]
+                    } else {
+                        C64::new(0.0, 0.0)
+                    };
+                    assert_eq!(low[(i, l)], want, "{n} x {k}: ({i}, {l})");
+                }
+            }
+        }
     }
 }

@@ -154,6 +154,10 @@ pub struct FrameTruth {
     pub component: usize,
     /// Each node's noise generators, once drawn.
     pub noise: Vec<Option<Generators>>,
+    /// Statistic level: each observer's direct-path projections
+    /// `(b_r^H G_r X conj(u), q_r^H G_r X conj(u))`, computed once per frame
+    /// (zeros for the BS and nodes that do not observe).
+    direct: Vec<(C64, C64)>,
 }
 
 /// The medium of one drop.
@@ -268,14 +272,23 @@ impl Medium {
             s_stacked,
             component,
             noise: vec![None; ctx.scene.nodes()],
+            direct: Vec::new(),
         };
         if self.fidelity == Fidelity::Statistic {
             let scale = self.scale(component);
+            truth.direct = vec![(C64::new(0.0, 0.0), C64::new(0.0, 0.0)); ctx.scene.nodes()];
             for &n in &self.observers {
                 let g = &self.nodes[n.index()];
                 let g1 = cn(&mut rng, 1.0) * scale;
                 let g2 = cn(&mut rng, 1.0) * scale;
-                let gens = self.generators(ctx, g, g1, g2, &truth.symbols);
+                let xu = truth.symbols.xu.as_slice();
+                let direct = |row: &Option<CVec>| {
+                    row.as_ref()
+                        .map_or(C64::new(0.0, 0.0), |d| dotc(d.as_slice(), xu))
+                };
+                let (db, dq) = (direct(&g.gb), direct(&g.gq));
+                truth.direct[n.index()] = (db, dq);
+                let gens = self.generators(ctx, g, g1, g2, &truth.symbols, dq);
                 truth.noise[n.index()] = Some(gens);
             }
         }
@@ -330,7 +343,8 @@ impl Medium {
         }
     }
 
-    /// A node's generators and residual given the frame's symbols.
+    /// A node's generators and residual given the frame's symbols and its
+    /// direct path's projection `dq = q_r^H G_r X conj(u)`.
     fn generators(
         &self,
         ctx: &DropCtx,
@@ -338,12 +352,11 @@ impl Medium {
         g1: C64,
         g2: C64,
         sym: &FrameSymbols,
+        dq: C64,
     ) -> Generators {
         let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
         let mu = match &g.gq {
-            Some(gq) if !g.cancels => {
-                dotc(gq.as_slice(), sym.xu.as_slice()) / (sigma_nu * g.q_norm)
-            }
+            Some(_) if !g.cancels => dq / (sigma_nu * g.q_norm),
             _ => C64::new(0.0, 0.0),
         };
         Generators {
@@ -406,7 +419,10 @@ impl Medium {
                 if truth.target {
                     z.ger(alpha, &ctx.scene.b[r], u, C64::new(1.0, 0.0));
                 }
-                let gens = self.generators(ctx, g, g1 * scale, g2 * scale, sym);
+                let dq = g.gq.as_ref().map_or(C64::new(0.0, 0.0), |gq| {
+                    dotc(gq.as_slice(), sym.xu.as_slice())
+                });
+                let gens = self.generators(ctx, g, g1 * scale, g2 * scale, sym, dq);
                 truth.noise[r] = Some(gens);
                 Observation::Samples(z)
             }
@@ -414,17 +430,12 @@ impl Medium {
                 let gens =
                     truth.noise[r].expect("statistic-level generators are drawn at frame start");
                 let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
-                let direct = |row: &Option<CVec>| {
-                    row.as_ref().map_or(C64::new(0.0, 0.0), |d| {
-                        dotc(d.as_slice(), sym.xu.as_slice())
-                    })
-                };
+                let (db, dq) = truth.direct[r];
                 let b = &ctx.scene.b[r];
                 let y_b = alpha * (g.b_norm * g.b_norm * sym.u_norm2)
-                    + direct(&g.gb)
+                    + db
                     + gens.g1 * (sigma_nu * g.b_norm);
-                let y_q =
-                    alpha * g.qb * sym.u_norm2 + direct(&g.gq) + gens.h * (sigma_nu * g.q_norm);
+                let y_q = alpha * g.qb * sym.u_norm2 + dq + gens.h * (sigma_nu * g.q_norm);
                 Observation::Projected {
                     y_b,
                     y_q,

@@ -78,16 +78,26 @@ impl TransportParams {
     /// `mtu` bytes and a last shorter one, each carrying
     /// `packet_header_bytes` of its own.
     pub fn packets(&self, bytes: u64) -> Vec<u64> {
+        self.packet_sizes(bytes).collect()
+    }
+
+    /// [`TransportParams::packets`] as an iterator that owns its numbers
+    /// (nothing allocated per message).
+    pub fn packet_sizes(&self, bytes: u64) -> PacketSizes {
         let h = self.packet_header_bytes;
-        match self.mtu_bytes {
-            None => vec![bytes + h],
+        let (room, n) = match self.mtu_bytes {
+            None => (bytes, 1),
             Some(mtu) => {
                 let room = mtu.saturating_sub(h).max(1);
-                let n = bytes.div_ceil(room).max(1);
-                (0..n)
-                    .map(|i| h + room.min(bytes.saturating_sub(i * room)))
-                    .collect()
+                (room, bytes.div_ceil(room).max(1))
             }
+        };
+        PacketSizes {
+            header: h,
+            room,
+            bytes,
+            next: 0,
+            count: n,
         }
     }
 
@@ -102,6 +112,28 @@ impl TransportParams {
                 bytes + bytes.div_ceil(room).max(1) * h
             }
         }
+    }
+}
+
+/// The packet sizes of one message ([`TransportParams::packet_sizes`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PacketSizes {
+    header: u64,
+    room: u64,
+    bytes: u64,
+    next: u64,
+    count: u64,
+}
+
+impl Iterator for PacketSizes {
+    type Item = u64;
+
+    fn next(&mut self) -> Option<u64> {
+        (self.next < self.count).then(|| {
+            let i = self.next;
+            self.next += 1;
+            self.header + self.room.min(self.bytes.saturating_sub(i * self.room))
+        })
     }
 }
 

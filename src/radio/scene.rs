@@ -155,10 +155,10 @@ impl Scene {
 
     /// [`Scene::whitened`] with `A = G_r W` already computed.
     pub fn whitened_with(&self, r: usize, a: &CMat, noise_w: f64) -> CVec {
-        use crate::linalg::mul;
         let b = &self.b[r];
         let ah = a.adjoint();
-        let mut small = mul(&ah, a);
+        // Cholesky reads the lower triangle only.
+        let mut small = crate::linalg::gram_lower(a);
         for i in 0..small.nrows() {
             small[(i, i)] += C64::new(noise_w, 0.0);
         }

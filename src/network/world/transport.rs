@@ -157,9 +157,9 @@ impl World {
     fn start_hop(&mut self, now: SimTime, id: u32) -> Result<(), EngineError> {
         let f = self.flights[id as usize].as_ref().expect("a live flight");
         let (frame, kind, from, link, hop) = (f.frame, f.kind, f.from, f.link(), f.hops[f.hop]);
-        let packets = self.net.transport.packets(f.bytes);
+        let packets = self.net.transport.packet_sizes(f.bytes);
         if self.tracing() {
-            let bytes = packets.iter().sum();
+            let bytes = packets.sum();
             self.note(TraceEvent::Enqueue {
                 at: now,
                 frame,
