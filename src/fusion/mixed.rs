@@ -11,6 +11,8 @@
 //! centralized GLRT; with no soft reports it is a k-out-of-m count.
 
 use crate::special::{binomial_sf, gamma_sf_int};
+use rustc_hash::FxHashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// The mixed GLRT's null tail `P(Lambda > t)` for `n_soft` Exp(1) terms and
 /// `n_bits` bits at per-node false-alarm rate `q` (threshold `tau = -ln q`).
@@ -65,7 +67,41 @@ impl MixedTail {
 /// false-alarm rate `target`: exact when `n_soft >= 1`; with bits only, the
 /// smallest count whose tail is at most `target` (the statistic is discrete).
 /// Returns infinity when no threshold meets the target (or nothing arrived).
+///
+/// A pure function of its arguments, solved once per distinct argument set
+/// in the process ([`THRESHOLDS`]): every drop of a point asks for the same
+/// few thresholds (one per level and mix), and a search costs about 45 tail
+/// evaluations.
 pub fn mixed_threshold(n_soft: usize, n_bits: usize, q: f64, target: f64) -> f64 {
+    let key = (n_soft, n_bits, q.to_bits(), target.to_bits());
+    let memo = THRESHOLDS.get_or_init(Default::default);
+    let lock = || memo.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&t) = lock().get(&key) {
+        return t;
+    }
+    let t = solve_threshold(n_soft, n_bits, q, target);
+    let mut m = lock();
+    if m.len() >= MEMO_LIMIT {
+        m.clear();
+    }
+    m.insert(key, t);
+    t
+}
+
+/// Solved thresholds by `(n_soft, n_bits, q bits, target bits)`. Values do
+/// not depend on which thread or drop solved them first, so results stay
+/// the same whatever the thread count.
+static THRESHOLDS: OnceLock<Mutex<FxHashMap<ThresholdKey, f64>>> = OnceLock::new();
+
+/// `(n_soft, n_bits, q bits, target bits)`.
+type ThresholdKey = (usize, usize, u64, u64);
+
+/// Entries kept at most (designs whose q varies per drop would otherwise
+/// grow the memo without bound); it starts over when full.
+const MEMO_LIMIT: usize = 1 << 16;
+
+/// [`mixed_threshold`] without the memo.
+fn solve_threshold(n_soft: usize, n_bits: usize, q: f64, target: f64) -> f64 {
     let tau = -q.ln();
     if n_soft == 0 {
         // Lambda = tau J > (kappa - 1/2) tau  <=>  J >= kappa. A q designed
@@ -99,6 +135,20 @@ pub fn mixed_threshold(n_soft: usize, n_bits: usize, q: f64, target: f64) -> f64
 mod tests {
     use super::*;
     use crate::special::gamma_isf_int;
+
+    /// The memo hands back exactly what a fresh search finds.
+    #[test]
+    fn memoized_thresholds_equal_fresh_searches() {
+        for (soft, bits, q, target) in
+            [(11, 0, 1e-3, 1e-5), (4, 7, 2e-3, 1e-4), (0, 11, 1e-3, 1e-5)]
+        {
+            let first = mixed_threshold(soft, bits, q, target);
+            let again = mixed_threshold(soft, bits, q, target);
+            let fresh = solve_threshold(soft, bits, q, target);
+            assert_eq!(first.to_bits(), fresh.to_bits());
+            assert_eq!(again.to_bits(), fresh.to_bits());
+        }
+    }
 
     #[test]
     fn soft_only_is_the_centralized_threshold() {

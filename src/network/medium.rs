@@ -175,6 +175,13 @@ pub struct Medium {
     /// (`w^ = W^H a`), as `(phase, v)`; and `||w^||`.
     rotation: (C64, CVec, f64),
     gamma: Gamma<f64>,
+    /// Statistic level: the observers' direct-path rows stacked,
+    /// `conj(G_r^H b_r)` and `conj(G_r^H q_r)` as rows 2k and 2k + 1 for the
+    /// k-th observing RAP, so that a frame's projections `(G^H b)^H X conj(u)`
+    /// are one matrix-vector product with `X conj(u)` (every row's sum
+    /// independent of the others: no add waits on another, and each equals
+    /// its dot product bit for bit); and which node each row pair is.
+    direct_rows: Option<(CMat, Vec<usize>)>,
 }
 
 impl Medium {
@@ -185,7 +192,7 @@ impl Medium {
         bias: Option<BiasLaw>,
         observers: Vec<NodeId>,
     ) -> Self {
-        let nodes = (0..ctx.scene.nodes())
+        let nodes: Vec<NodeGeometry> = (0..ctx.scene.nodes())
             .map(|r| NodeGeometry::new(ctx, r, &ctx.detectors[r], fidelity))
             .collect();
         let wa = ctx.w.adjoint() * &ctx.scene.a;
@@ -207,11 +214,28 @@ impl Medium {
             (C64::new(1.0, 0.0), CVec::zeros(omega.len()), 0.0)
         };
         let l = ctx.frame_symbols() as f64;
+        let direct_rows = (fidelity == Fidelity::Statistic).then(|| {
+            let raps: Vec<usize> = (observers.iter().map(|n| n.index()))
+                .filter(|&r| nodes[r].gb.is_some())
+                .collect();
+            let m = ctx.w.nrows();
+            let mut rows = CMat::zeros(2 * raps.len(), m);
+            for (k, &r) in raps.iter().enumerate() {
+                let g = &nodes[r];
+                let (gb, gq) = (g.gb.as_ref(), g.gq.as_ref());
+                for j in 0..m {
+                    rows[(2 * k, j)] = gb.map_or(C64::new(0.0, 0.0), |v| v[j].conj());
+                    rows[(2 * k + 1, j)] = gq.map_or(C64::new(0.0, 0.0), |v| v[j].conj());
+                }
+            }
+            (rows, raps)
+        });
         Medium {
             fidelity,
             bias,
             observers,
             nodes,
+            direct_rows,
             wa,
             rotation,
             gamma: Gamma::new(l, 1.0).expect("L >= 1"),
@@ -276,18 +300,19 @@ impl Medium {
         };
         if self.fidelity == Fidelity::Statistic {
             let scale = self.scale(component);
-            truth.direct = vec![(C64::new(0.0, 0.0), C64::new(0.0, 0.0)); ctx.scene.nodes()];
+            let zero = C64::new(0.0, 0.0);
+            truth.direct = vec![(zero, zero); ctx.scene.nodes()];
+            if let Some((rows, raps)) = &self.direct_rows {
+                let proj = mul_vec(rows, &truth.symbols.xu);
+                for (k, &r) in raps.iter().enumerate() {
+                    truth.direct[r] = (proj[2 * k], proj[2 * k + 1]);
+                }
+            }
             for &n in &self.observers {
                 let g = &self.nodes[n.index()];
                 let g1 = cn(&mut rng, 1.0) * scale;
                 let g2 = cn(&mut rng, 1.0) * scale;
-                let xu = truth.symbols.xu.as_slice();
-                let direct = |row: &Option<CVec>| {
-                    row.as_ref()
-                        .map_or(C64::new(0.0, 0.0), |d| dotc(d.as_slice(), xu))
-                };
-                let (db, dq) = (direct(&g.gb), direct(&g.gq));
-                truth.direct[n.index()] = (db, dq);
+                let dq = truth.direct[n.index()].1;
                 let gens = self.generators(ctx, g, g1, g2, &truth.symbols, dq);
                 truth.noise[n.index()] = Some(gens);
             }
