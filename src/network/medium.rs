@@ -23,7 +23,7 @@
 
 use super::importance::BiasLaw;
 use crate::detect::LocalDetector;
-use crate::linalg::{C64, CMat, CVec, cn, cn_matrix, dotc, fill_cn_fast, mul_conj_vec, mul_vec};
+use crate::linalg::{C64, CMat, CVec, Planes, cn, cn_matrix, dotc, fill_cn_fast, mul_conj_vec};
 use crate::node::{DropCtx, FrameSymbols, NodeId, Observation};
 use crate::radio::draw_alpha;
 use crate::rng::{STREAM_NOISE, STREAM_SYMBOLS};
@@ -181,7 +181,9 @@ pub struct Medium {
     /// are one matrix-vector product with `X conj(u)` (every row's sum
     /// independent of the others: no add waits on another, and each equals
     /// its dot product bit for bit); and which node each row pair is.
-    direct_rows: Option<(CMat, Vec<usize>)>,
+    direct_rows: Option<(Planes, Vec<usize>)>,
+    /// The precoder W as planes: `X conj(u) = W v` once per frame.
+    w: Planes,
 }
 
 impl Medium {
@@ -228,7 +230,7 @@ impl Medium {
                     rows[(2 * k + 1, j)] = gq.map_or(C64::new(0.0, 0.0), |v| v[j].conj());
                 }
             }
-            (rows, raps)
+            (Planes::new(&rows), raps)
         });
         Medium {
             fidelity,
@@ -236,6 +238,7 @@ impl Medium {
             observers,
             nodes,
             direct_rows,
+            w: Planes::new(&ctx.w),
             wa,
             rotation,
             gamma: Gamma::new(l, 1.0).expect("L >= 1"),
@@ -262,7 +265,7 @@ impl Medium {
         let (symbols, s) = match self.fidelity {
             Fidelity::Sample => {
                 let s = cn_matrix(&mut rng, beams, l, 1.0);
-                (self.frame_symbols(&ctx.w, &s), Some(s))
+                (self.frame_symbols(&s), Some(s))
             }
             Fidelity::Statistic => (self.summary(ctx, &mut rng), None),
         };
@@ -303,7 +306,7 @@ impl Medium {
             let zero = C64::new(0.0, 0.0);
             truth.direct = vec![(zero, zero); ctx.scene.nodes()];
             if let Some((rows, raps)) = &self.direct_rows {
-                let proj = mul_vec(rows, &truth.symbols.xu);
+                let proj = rows.mul_vec(&truth.symbols.xu);
                 for (k, &r) in raps.iter().enumerate() {
                     truth.direct[r] = (proj[2 * k], proj[2 * k + 1]);
                 }
@@ -328,11 +331,11 @@ impl Medium {
     }
 
     /// `u = S^T conj(W^H a)`, `v = S conj(u)`, `X conj(u) = W v`: no X.
-    fn frame_symbols(&self, w: &CMat, s: &CMat) -> FrameSymbols {
+    fn frame_symbols(&self, s: &CMat) -> FrameSymbols {
         let u = s.transpose() * self.wa.conjugate();
         let v = mul_conj_vec(s, &u);
         FrameSymbols {
-            xu: mul_vec(w, &v),
+            xu: self.w.mul_vec(&v),
             u_norm2: u.norm_squared(),
             u: Some(u),
         }
@@ -362,7 +365,7 @@ impl Medium {
         let mut v = t;
         v *= *phase * *norm * t11;
         FrameSymbols {
-            xu: mul_vec(&ctx.w, &v),
+            xu: self.w.mul_vec(&v),
             u_norm2: norm * norm * t11 * t11,
             u: None,
         }
