@@ -60,6 +60,34 @@ fn real_block(a: &CMat) -> DMatrix<f64> {
     out
 }
 
+/// The observing RAPs' `G_r W` real blocks stacked (RAP order), and each
+/// node's first row; `None` without observing RAPs.
+fn stacked_blocks(
+    ctx: &DropCtx,
+    observers: &[NodeId],
+) -> Option<(DMatrix<f64>, Vec<Option<usize>>)> {
+    let raps: Vec<usize> = (observers.iter().map(|n| n.index()))
+        .filter(|&r| r > 0)
+        .collect();
+    if raps.is_empty() {
+        return None;
+    }
+    let blocks: Vec<DMatrix<f64>> = raps
+        .iter()
+        .map(|&r| real_block(&ctx.direct[r - 1]))
+        .collect();
+    let rows: usize = blocks.iter().map(|b| b.nrows()).sum();
+    let mut stacked = DMatrix::zeros(rows, blocks[0].ncols());
+    let mut first = vec![None; ctx.scene.nodes()];
+    let mut at = 0;
+    for (&r, b) in raps.iter().zip(&blocks) {
+        stacked.rows_mut(at, b.nrows()).copy_from(b);
+        first[r] = Some(at);
+        at += b.nrows();
+    }
+    Some((stacked, first))
+}
+
 /// What the medium precomputes for one node of a drop.
 #[derive(Debug, Clone)]
 struct NodeGeometry {
@@ -84,14 +112,10 @@ struct NodeGeometry {
     /// Whether the node's filter subtracts the direct path itself (`cancel`):
     /// its local statistic then has no residual.
     cancels: bool,
-    /// `G_r W` (RAPs, sample level) as the real block matrix `[[Re, -Im], [Im, Re]]`, so
-    /// that the sample-level direct path `(G_r W) S` is one real product with
-    /// `[Re S; Im S]` (a tuned f64 kernel: 4x faster than a complex loop).
-    gw: Option<DMatrix<f64>>,
 }
 
 impl NodeGeometry {
-    fn new(ctx: &DropCtx, r: usize, det: &LocalDetector, fidelity: Fidelity) -> Self {
+    fn new(ctx: &DropCtx, r: usize, det: &LocalDetector) -> Self {
         let b = &ctx.scene.b[r];
         let q = det.filter();
         let (b_norm, q_norm) = (b.norm(), q.norm());
@@ -113,10 +137,6 @@ impl NodeGeometry {
             gb: g.map(|g| g.ad_mul(b)),
             gq: g.map(|g| g.ad_mul(q)),
             cancels: det.cancels(),
-            // Only the sample level adds direct paths to samples.
-            gw: (r.checked_sub(1))
-                .filter(|_| fidelity == Fidelity::Sample)
-                .map(|i| real_block(&ctx.direct[i])),
         }
     }
 }
@@ -148,8 +168,10 @@ pub struct FrameTruth {
     pub symbols: Arc<FrameSymbols>,
     /// The symbol matrix S (sample level).
     pub s: Option<CMat>,
-    /// `[Re S; Im S]` (sample level with RAPs), for the direct paths.
-    s_stacked: Option<DMatrix<f64>>,
+    /// Sample level with RAPs: every observing RAP's direct path `G_r X`,
+    /// stacked as [`Medium`]'s blocks are (`[Re; Im]` of each RAP's
+    /// `N1 x L` in turn, per column).
+    direct_samples: Option<DMatrix<f64>>,
     /// The importance-sampling component (0: the plain law).
     pub component: usize,
     /// Each node's noise generators, once drawn.
@@ -184,6 +206,12 @@ pub struct Medium {
     direct_rows: Option<(Planes, Vec<usize>)>,
     /// The precoder W as planes: `X conj(u) = W v` once per frame.
     w: Planes,
+    /// Sample level: the observing RAPs' `G_r W` as real blocks
+    /// `[[Re, -Im], [Im, Re]]` stacked in one matrix, so that every direct
+    /// path `(G_r W) S` of a frame is one real product with `[Re S; Im S]`
+    /// (a tuned f64 kernel; one call instead of one per RAP); and each
+    /// node's first row in it.
+    direct_blocks: Option<(DMatrix<f64>, Vec<Option<usize>>)>,
 }
 
 impl Medium {
@@ -195,7 +223,7 @@ impl Medium {
         observers: Vec<NodeId>,
     ) -> Self {
         let nodes: Vec<NodeGeometry> = (0..ctx.scene.nodes())
-            .map(|r| NodeGeometry::new(ctx, r, &ctx.detectors[r], fidelity))
+            .map(|r| NodeGeometry::new(ctx, r, &ctx.detectors[r]))
             .collect();
         let wa = ctx.w.adjoint() * &ctx.scene.a;
         // conj(u) = S^H W^H a, so v = S conj(u) = S S^H w^ with w^ = W^H a
@@ -232,6 +260,9 @@ impl Medium {
             }
             (Planes::new(&rows), raps)
         });
+        let direct_blocks = (fidelity == Fidelity::Sample)
+            .then(|| stacked_blocks(ctx, &observers))
+            .flatten();
         Medium {
             fidelity,
             bias,
@@ -239,6 +270,7 @@ impl Medium {
             nodes,
             direct_rows,
             w: Planes::new(&ctx.w),
+            direct_blocks,
             wa,
             rotation,
             gamma: Gamma::new(l, 1.0).expect("L >= 1"),
@@ -278,25 +310,26 @@ impl Medium {
             let c = self.bias.as_ref().map_or(0, |b| b.draw(&mut rng));
             (vec![C64::new(0.0, 0.0); ctx.scene.nodes()], c)
         };
-        let s_stacked = s
+        let direct_samples = s
             .as_ref()
-            .filter(|_| self.nodes.iter().any(|g| g.gw.is_some()))
-            .map(|s| {
+            .zip(self.direct_blocks.as_ref())
+            .map(|(s, (blocks, _))| {
                 let k = s.nrows();
-                DMatrix::from_fn(2 * k, s.ncols(), |i, j| {
+                let stacked = DMatrix::from_fn(2 * k, s.ncols(), |i, j| {
                     if i < k {
                         s[(i, j)].re
                     } else {
                         s[(i - k, j)].im
                     }
-                })
+                });
+                blocks * stacked
             });
         let mut truth = FrameTruth {
             target,
             alpha,
             symbols: Arc::new(symbols),
             s,
-            s_stacked,
+            direct_samples,
             component,
             noise: vec![None; ctx.scene.nodes()],
             direct: Vec::new(),
@@ -433,11 +466,12 @@ impl Medium {
                     let k = (scale - 1.0) / sym.u_norm2;
                     z.ger(C64::new(k, 0.0), &pn, u, C64::new(1.0, 0.0));
                 }
-                if let (Some(gw), Some(ss)) = (&g.gw, &truth.s_stacked) {
-                    let direct = gw * ss;
-                    let cols = direct.as_slice().chunks_exact(2 * rows);
+                let first = (self.direct_blocks.as_ref()).and_then(|(_, first)| first[r]);
+                if let (Some(at), Some(direct)) = (first, &truth.direct_samples) {
+                    let total = direct.nrows();
+                    let cols = direct.as_slice().chunks_exact(total);
                     for (zc, dc) in z.as_mut_slice().chunks_exact_mut(rows).zip(cols) {
-                        let (re, im) = dc.split_at(rows);
+                        let (re, im) = dc[at..at + 2 * rows].split_at(rows);
                         for ((v, &x), &y) in zc.iter_mut().zip(re).zip(im) {
                             v.re += x;
                             v.im += y;
@@ -480,6 +514,36 @@ mod tests {
     use super::*;
     use crate::network::{NetParams, PointSpec, drop_ctx};
     use crate::params::Params;
+
+    /// The stacked direct-path product gives each RAP exactly what its own
+    /// product `(G_r W) S` gives, bit for bit, and in the right rows.
+    #[test]
+    fn stacked_direct_paths_equal_each_rap_alone() {
+        let spec = PointSpec::new(&Params::paper(), &NetParams::default(), 1, 1);
+        let ctx = drop_ctx(&spec, 0).unwrap().unwrap();
+        let observers: Vec<NodeId> = (0..ctx.scene.nodes()).map(NodeId::from_index).collect();
+        let medium = Medium::new(&ctx, Fidelity::Sample, None, observers);
+        let truth = medium.draw_frame(&ctx, 3, 0.5);
+        let (s, direct) = (
+            truth.s.as_ref().unwrap(),
+            truth.direct_samples.as_ref().unwrap(),
+        );
+        let k = s.nrows();
+        let ss = DMatrix::from_fn(2 * k, s.ncols(), |i, j| {
+            if i < k {
+                s[(i, j)].re
+            } else {
+                s[(i - k, j)].im
+            }
+        });
+        let first = &medium.direct_blocks.as_ref().unwrap().1;
+        for (r, at) in first.iter().enumerate().skip(1) {
+            let alone = real_block(&ctx.direct[r - 1]) * &ss;
+            let at = at.expect("every RAP observes");
+            assert_eq!(direct.rows(at, alone.nrows()), alone, "RAP {r}");
+        }
+        assert_eq!(first[0], None);
+    }
 
     /// `E[X conj(u)] = W E[S S^H] W^H a = L W W^H a` at both fidelities. (The
     /// statistic level once rotated its Bartlett draw onto `conj(W^H a)`,
