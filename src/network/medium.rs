@@ -23,7 +23,9 @@
 
 use super::importance::BiasLaw;
 use crate::detect::LocalDetector;
-use crate::linalg::{C64, CMat, CVec, Planes, cn, cn_matrix, dotc, fill_cn_fast, mul_conj_vec};
+use crate::linalg::{
+    C64, CMat, CVec, Planes, add_rank_one, cn, cn_matrix, dotc, fill_cn_fast, mul_conj_vec,
+};
 use crate::node::{DropCtx, FrameSymbols, NodeId, Observation};
 use crate::radio::draw_alpha;
 use crate::rng::{STREAM_NOISE, STREAM_SYMBOLS};
@@ -464,7 +466,7 @@ impl Medium {
                         pn += e2 * (g2 * sigma_nu);
                     }
                     let k = (scale - 1.0) / sym.u_norm2;
-                    z.ger(C64::new(k, 0.0), &pn, u, C64::new(1.0, 0.0));
+                    add_rank_one(&mut z, C64::new(k, 0.0), &pn, u);
                 }
                 let first = (self.direct_blocks.as_ref()).and_then(|(_, first)| first[r]);
                 if let (Some(at), Some(direct)) = (first, &truth.direct_samples) {
@@ -479,7 +481,7 @@ impl Medium {
                     }
                 }
                 if truth.target {
-                    z.ger(alpha, &ctx.scene.b[r], u, C64::new(1.0, 0.0));
+                    add_rank_one(&mut z, alpha, &ctx.scene.b[r], u);
                 }
                 let dq = g.gq.as_ref().map_or(C64::new(0.0, 0.0), |gq| {
                     dotc(gq.as_slice(), sym.xu.as_slice())
