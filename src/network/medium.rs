@@ -62,6 +62,18 @@ fn real_block(a: &CMat) -> DMatrix<f64> {
     out
 }
 
+/// `[Re S; Im S]`: what a [`real_block`] multiplies.
+fn re_im(s: &CMat) -> DMatrix<f64> {
+    let k = s.nrows();
+    DMatrix::from_fn(2 * k, s.ncols(), |i, j| {
+        if i < k {
+            s[(i, j)].re
+        } else {
+            s[(i - k, j)].im
+        }
+    })
+}
+
 /// The observing RAPs' `G_r W` real blocks stacked (RAP order), and each
 /// node's first row; `None` without observing RAPs.
 fn stacked_blocks(
@@ -315,17 +327,7 @@ impl Medium {
         let direct_samples = s
             .as_ref()
             .zip(self.direct_blocks.as_ref())
-            .map(|(s, (blocks, _))| {
-                let k = s.nrows();
-                let stacked = DMatrix::from_fn(2 * k, s.ncols(), |i, j| {
-                    if i < k {
-                        s[(i, j)].re
-                    } else {
-                        s[(i - k, j)].im
-                    }
-                });
-                blocks * stacked
-            });
+            .map(|(s, (blocks, _))| blocks * re_im(s));
         let mut truth = FrameTruth {
             target,
             alpha,
@@ -530,14 +532,7 @@ mod tests {
             truth.s.as_ref().unwrap(),
             truth.direct_samples.as_ref().unwrap(),
         );
-        let k = s.nrows();
-        let ss = DMatrix::from_fn(2 * k, s.ncols(), |i, j| {
-            if i < k {
-                s[(i, j)].re
-            } else {
-                s[(i - k, j)].im
-            }
-        });
+        let ss = re_im(s);
         let first = &medium.direct_blocks.as_ref().unwrap().1;
         for (r, at) in first.iter().enumerate().skip(1) {
             let alone = real_block(&ctx.direct[r - 1]) * &ss;
