@@ -68,6 +68,25 @@ fn kernels(c: &mut Criterion) {
     c.bench_function("direct_path_stacked_gemm", |b| {
         b.iter(|| black_box(&blk) * black_box(&ss))
     });
+    let gs: Vec<_> = scene.g.clone();
+    c.bench_function("gw_all_raps_mul", |b| {
+        b.iter(|| {
+            gs.iter()
+                .map(|g| iaps::linalg::mul(g, &w))
+                .collect::<Vec<_>>()
+        })
+    });
+    // One node's per-frame updates at sample level: the noise projection
+    // N conj(u) and the echo alpha b u^T (20 x 30).
+    let mut z = iaps::linalg::cn_matrix(&mut rng, n, l, 1.0);
+    let u = iaps::linalg::CVec::from_iterator(l, s.row(0).iter().copied());
+    c.bench_function("noise_projection_20x30", |b| {
+        b.iter(|| iaps::linalg::mul_conj_vec(black_box(&z), black_box(&u)))
+    });
+    let alpha = iaps::linalg::C64::new(1e-3, -2e-3);
+    c.bench_function("rank_one_20x30", |b| {
+        b.iter(|| iaps::linalg::add_rank_one(black_box(&mut z), alpha, &scene.b[1], &u))
+    });
 }
 
 criterion_group!(benches, kernels);

@@ -97,13 +97,27 @@ fn every_policy_is_feasible_and_algorithm1_tracks_the_closed_form() {
         }
         let [lp, lp_no_s0, maxp, alg, minp] = results.map(|r| r.2.unwrap());
         let obj = |a: &Allocation| pr.objective(&a.p);
-        // The LP agrees with the exact vertex solution and dominates the other policies.
-        let exact = obj(&p2_vertex(&pr).unwrap());
-        lp_vs_vertex = lp_vs_vertex.max((obj(&lp) / exact - 1.0).abs());
-        assert!(lp_vs_vertex < 1e-6, "drop {i}: lp vs vertex");
-        let exact_no_s0 = no_s0.objective(&p2_vertex(&no_s0).unwrap().p);
-        assert!((no_s0.objective(&lp_no_s0.p) / exact_no_s0 - 1.0).abs() < 1e-6);
-        for other in [&maxp, &alg, &minp, &lp_no_s0] {
+        // The `lp` policy (P2's exact vertex solution) agrees with clarabel's
+        // interior point, is never beaten by it, and dominates the other policies.
+        let ipm = lp_max_target_gain(&pr).unwrap();
+        let ipm_no_s0 = lp_max_target_gain(&no_s0).unwrap();
+        assert_feasible(&pr, &ipm.p, &format!("drop {i} clarabel"));
+        assert_feasible(
+            &no_s0,
+            &ipm_no_s0.p,
+            &format!("drop {i} clarabel without s0"),
+        );
+        let (ipm_obj, ipm_no_s0_obj) = (obj(&ipm), no_s0.objective(&ipm_no_s0.p));
+        lp_vs_vertex = lp_vs_vertex.max((ipm_obj / obj(&lp) - 1.0).abs());
+        assert!(lp_vs_vertex < 1e-6, "drop {i}: clarabel vs vertex");
+        assert!(
+            ipm_obj <= obj(&lp) * (1.0 + 1e-9),
+            "drop {i}: clarabel beats the vertex"
+        );
+        let vertex_no_s0 = no_s0.objective(&lp_no_s0.p);
+        assert!((ipm_no_s0_obj / vertex_no_s0 - 1.0).abs() < 1e-6);
+        assert!(ipm_no_s0_obj <= vertex_no_s0 * (1.0 + 1e-9));
+        for other in [&maxp, &alg, &minp, &lp_no_s0, &ipm] {
             let (o, l) = (obj(other), obj(&lp));
             assert!(
                 o <= l * (1.0 + 1e-9),
@@ -137,7 +151,7 @@ fn every_policy_is_feasible_and_algorithm1_tracks_the_closed_form() {
          Algorithm 1 (step {step}): iterations mean {:.1} max {}; loss vs LP {} \
          (drops where the sensing beam has the largest target gain: {})\n\
          max_p0 loss vs LP {}; a user beam beats the sensing beam in {user_beam_drops} drops \
-         (max_p0 loss there up to {:.2}%)\nLP vs exact vertex: max relative difference {lp_vs_vertex:.1e}; \
+         (max_p0 loss there up to {:.2}%)\nclarabel vs the exact vertex (the `lp` policy): max relative difference {lp_vs_vertex:.1e}; \
          worst SINR / Gamma - 1 = {worst_sinr:.1e}, worst 1^T p / Pmax - 1 = {worst_budget:.1e}",
         iters.len(),
         infeasible.len(),
@@ -160,7 +174,7 @@ fn every_policy_is_feasible_and_algorithm1_tracks_the_closed_form() {
 fn lp_beats_random_feasible_points() {
     for i in 0..5 {
         let pr = problem(i, true);
-        let best = pr.objective(&lp_max_target_gain(&pr).unwrap().p);
+        let best = pr.objective(&allocate(&pr, Policy::Lp).unwrap().p);
         let p0max = max_p0(&pr).unwrap().p[0];
         let mut rng = stream(SEED, &[STREAM_TEST, 1000 + i]);
         let mut checked = 0;

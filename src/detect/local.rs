@@ -89,7 +89,7 @@ impl LocalDetector {
         };
         // q^H G_r, stored as its conjugate transpose G_r^H q so that
         // `q^H G_r xu` is one dot product.
-        let cancel_row = cancel.map(|g: CMat| g.adjoint() * &q);
+        let cancel_row = cancel.map(|g: CMat| crate::linalg::ad_mul_vec(&g, &q));
         LocalDetector {
             q,
             cancel_row,

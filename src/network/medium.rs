@@ -24,13 +24,13 @@
 use super::importance::BiasLaw;
 use crate::detect::LocalDetector;
 use crate::linalg::{
-    C64, CMat, CVec, Planes, add_rank_one, cn, cn_matrix, dotc, fill_cn_fast, mul_conj_vec,
+    C64, CMat, CVec, Planes, ad_mul_vec, add_rank_one, cn, dotc, fill_cn_fast, mul_conj_vec,
 };
 use crate::node::{DropCtx, FrameSymbols, NodeId, Observation};
 use crate::radio::draw_alpha;
-use crate::rng::{STREAM_NOISE, STREAM_SYMBOLS};
+use crate::rng::{NoiseRng, STREAM_NOISE, STREAM_SYMBOLS};
 use nalgebra::DMatrix;
-use rand::RngExt;
+use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Gamma};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -148,8 +148,8 @@ impl NodeGeometry {
             e2,
             c1,
             c2,
-            gb: g.map(|g| g.ad_mul(b)),
-            gq: g.map(|g| g.ad_mul(q)),
+            gb: g.map(|g| ad_mul_vec(g, b)),
+            gq: g.map(|g| ad_mul_vec(g, q)),
             cancels: det.cancels(),
         }
     }
@@ -301,7 +301,8 @@ impl Medium {
         self.bias.as_ref()
     }
 
-    /// Draws frame `frame`: symbols, then target presence (probability
+    /// Draws frame `frame`: symbols (at sample level from a [`NoiseRng`] keyed
+    /// by the frame's stream), then target presence (probability
     /// `p_target`) and gains, or the biasing component of a target-free frame;
     /// at statistic level also every observer's noise generators.
     pub fn draw_frame(&self, ctx: &DropCtx, frame: u64, p_target: f64) -> FrameTruth {
@@ -310,7 +311,11 @@ impl Medium {
         let l = ctx.frame_symbols();
         let (symbols, s) = match self.fidelity {
             Fidelity::Sample => {
-                let s = cn_matrix(&mut rng, beams, l, 1.0);
+                // Bulk normals, keyed by the next 32 bytes of the frame's stream.
+                let mut key = [0u8; 32];
+                rng.fill_bytes(&mut key);
+                let mut s = CMat::zeros(beams, l);
+                fill_cn_fast(&mut NoiseRng::from_key(key), s.as_mut_slice(), 1.0);
                 (self.frame_symbols(&s), Some(s))
             }
             Fidelity::Statistic => (self.summary(ctx, &mut rng), None),

@@ -150,7 +150,7 @@ impl Cc {
         assert!(!cfg.levels.is_empty(), "the CC needs a design level");
         let scene = &ctx.scene;
         let gb = (0..scene.nodes())
-            .map(|r| (r > 0).then(|| scene.g[r - 1].adjoint() * &scene.b[r]))
+            .map(|r| (r > 0).then(|| crate::linalg::ad_mul_vec(&scene.g[r - 1], &scene.b[r])))
             .collect();
         let b_norm2 = scene.b.iter().map(|b| b.norm_squared()).collect();
         Cc {

@@ -49,7 +49,8 @@ pub fn max_p0(problem: &PowerProblem) -> Result<Allocation, Infeasible> {
     })
 }
 
-/// P2 solved exactly without an LP solver (a cross-check for [`super::lp_max_target_gain`]).
+/// P2 solved exactly without an LP solver: what `Policy::Lp` allocates, checked
+/// against clarabel's [`super::lp_max_target_gain`] (tests/power_allocation_meets_sinr.rs).
 ///
 /// Every feasible point is `p' = T (u + p0 c' + s)` with `T = (I - F)^{-1} >= 0` and
 /// slack `s >= 0`, so P2 becomes: maximize a linear function of `(p0, s) >= 0` under

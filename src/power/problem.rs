@@ -197,7 +197,9 @@ impl SinrSystem {
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Policy {
-    /// P2 solved exactly as a linear program (clarabel).
+    /// P2 (eqs. 31-33), a linear program, at its optimum: computed exactly by
+    /// its vertex solution ([`super::p2_vertex`]); clarabel's interior point
+    /// ([`super::lp_max_target_gain`]) is the cross-check (docs/model.md §2).
     Lp,
     /// The closed-form largest p0 with `1^T p = Pmax` (Lemma 3's rule).
     MaxP0,
@@ -245,7 +247,7 @@ pub enum Infeasible {
 /// `Algorithm1` have no p0 to raise and return the minimum-power allocation.
 pub fn allocate(problem: &PowerProblem, policy: Policy) -> Result<Allocation, Infeasible> {
     match policy {
-        Policy::Lp => super::lp_max_target_gain(problem),
+        Policy::Lp => super::p2_vertex(problem),
         Policy::MaxP0 => super::max_p0(problem),
         Policy::Algorithm1 { step_w } => super::algorithm1(problem, step_w),
         Policy::MinPower => super::min_power(problem),

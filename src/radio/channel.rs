@@ -1,12 +1,14 @@
 //! Rayleigh channels with path loss: users' h_k and the BS-RAP direct paths G_r.
 
-use crate::linalg::{CMat, cn_matrix};
-use rand::Rng;
+use crate::linalg::{CMat, fill_cn_fast};
+use crate::rng::NoiseRng;
 
 /// `H = [h_1, ..., h_K]` (M x K), `h_k = sqrt(m_k) CN(0, I_M)` with `m_k` the path
 /// gain at distance `dist_m[k]` (paper Sec. V).
-pub fn user_channels<R: Rng + ?Sized>(rng: &mut R, m: usize, gains: &[f64]) -> CMat {
-    let mut h = cn_matrix(rng, m, gains.len(), 1.0);
+/// Entries come column by column from `rng`'s bulk normals.
+pub fn user_channels(rng: &mut NoiseRng, m: usize, gains: &[f64]) -> CMat {
+    let mut h = CMat::zeros(m, gains.len());
+    fill_cn_fast(rng, h.as_mut_slice(), 1.0);
     for (k, &g) in gains.iter().enumerate() {
         h.column_mut(k).scale_mut(g.sqrt());
     }
@@ -15,6 +17,9 @@ pub fn user_channels<R: Rng + ?Sized>(rng: &mut R, m: usize, gains: &[f64]) -> C
 
 /// The target-free BS-to-RAP channel `G_r` (N1 x M) of eq. (7): the same
 /// Rayleigh-with-path-loss model as the users' channels (paper Sec. V).
-pub fn direct_channel<R: Rng + ?Sized>(rng: &mut R, n1: usize, m: usize, gain: f64) -> CMat {
-    cn_matrix(rng, n1, m, gain)
+/// Entries come column by column from `rng`'s bulk normals.
+pub fn direct_channel(rng: &mut NoiseRng, n1: usize, m: usize, gain: f64) -> CMat {
+    let mut g = CMat::zeros(n1, m);
+    fill_cn_fast(rng, g.as_mut_slice(), gain);
+    g
 }

@@ -80,6 +80,7 @@ impl Layout {
         let side = g.region_m;
         let target = g.target.unwrap_or([side / 2.0, side / 2.0]);
         let mut placed = vec![target];
+        let min_sq = g.min_distance_m * g.min_distance_m;
         let mut place = |fixed: Option<[f64; 2]>, what: String, rng: &mut R| {
             if let Some(p) = fixed {
                 placed.push(p);
@@ -87,7 +88,13 @@ impl Layout {
             }
             for _ in 0..MAX_TRIES {
                 let p = [rng.random::<f64>() * side, rng.random::<f64>() * side];
-                if placed.iter().all(|&q| distance(p, q) >= g.min_distance_m) {
+                // Squared distances: the same test as `distance(p, q) >= d`
+                // up to rounding, without `hypot`.
+                let far = |q: [f64; 2]| {
+                    let (dx, dy) = (p[0] - q[0], p[1] - q[1]);
+                    dx * dx + dy * dy >= min_sq
+                };
+                if placed.iter().all(|&q| far(q)) {
                     placed.push(p);
                     return Ok(p);
                 }

@@ -7,6 +7,7 @@ use super::{
 use crate::linalg::{C64, CMat, CVec};
 use crate::params::{Params, SensingScale};
 use crate::power::PowerProblem;
+use crate::rng::NoiseRng;
 use nalgebra::DVector;
 use rand::Rng;
 
@@ -31,8 +32,9 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Draws a drop: layout, then user channels, then one direct channel per RAP,
-    /// all from `rng` in that order.
+    /// Draws a drop: the layout from `rng`, then the key of a bulk-normal
+    /// generator ([`NoiseRng`], 32 bytes of `rng`) that draws the user
+    /// channels and then one direct channel per RAP, in that order.
     pub fn draw<R: Rng + ?Sized>(p: &Params, rng: &mut R) -> Result<Scene, GeometryError> {
         let s = &p.system;
         let g = &p.geometry;
@@ -44,6 +46,9 @@ impl Scene {
             .iter()
             .map(|&u| path_gain(dist(layout.bs, u), dmin))
             .collect();
+        let mut key = [0u8; 32];
+        rng.fill_bytes(&mut key);
+        let rng = &mut NoiseRng::from_key(key);
         let h = user_channels(rng, s.tx_antennas, &user_gain);
         let g_r: Vec<CMat> = layout
             .raps
@@ -156,7 +161,6 @@ impl Scene {
     /// [`Scene::whitened`] with `A = G_r W` already computed.
     pub fn whitened_with(&self, r: usize, a: &CMat, noise_w: f64) -> CVec {
         let b = &self.b[r];
-        let ah = a.adjoint();
         // Cholesky reads the lower triangle only.
         let mut small = crate::linalg::gram_lower(a);
         for i in 0..small.nrows() {
@@ -165,7 +169,7 @@ impl Scene {
         let c = small
             .cholesky()
             .expect("sigma^2 I + A^H A is positive definite")
-            .solve(&(&ah * b));
-        (b - a * c).unscale(noise_w)
+            .solve(&crate::linalg::ad_mul_vec(a, b));
+        (b - crate::linalg::mul_vec(a, &c)).unscale(noise_w)
     }
 }
