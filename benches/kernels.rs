@@ -1,6 +1,7 @@
 //! Hot paths of a sample-level evaluation at the paper's sizes
 //! (M = 16, N0 = N1 = 20, K = 8, R = 10, L = 30): drawing a frame, the
-//! centralized GLRT, a local statistic, the LP P2, the closed-form max-p0.
+//! centralized GLRT, a local statistic, the LP P2 (its exact vertex solution,
+//! the `lp` policy, and clarabel's interior point), the closed-form max-p0.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use iaps::detect::{LocalDetector, LocalFilter, glrt};
@@ -34,6 +35,9 @@ fn kernels(c: &mut Criterion) {
     });
     c.bench_function("power_lp", |b| {
         b.iter(|| allocate(black_box(&problem), Policy::Lp))
+    });
+    c.bench_function("power_lp_clarabel", |b| {
+        b.iter(|| iaps::power::lp_max_target_gain(black_box(&problem)))
     });
     c.bench_function("power_max_p0", |b| {
         b.iter(|| allocate(black_box(&problem), Policy::MaxP0))

@@ -45,7 +45,7 @@
 //!    designs 1e-2, 1e-3 and 1e-5, by quadrature (and conditional MC at 1e-5).
 //!
 //! Run: `cargo run --release --example whitened_pfa` takes about 2 minutes
-//! on one core (122 s measured; 3 on a busy machine). `-- --threads N`
+//! on one core (146 s measured on a shared machine). `-- --threads N`
 //! spreads drops over N threads (0: every core); `-- --quick` divides every
 //! frame count by 10 and uses 50 drops.
 

@@ -183,6 +183,13 @@ fn rank_one_columns(flat: &mut [f64], alpha: C64, xr: &[f64], xs: &[f64], y: &CV
 }
 
 /// A complex slice as its interleaved real and imaginary parts.
+pub fn as_f64(z: &[C64]) -> &[f64] {
+    // SAFETY: `Complex<f64>` is `#[repr(C)]` with fields `re`, `im`: two f64
+    // with no padding, so `z` is exactly `2 z.len()` properly aligned f64.
+    unsafe { std::slice::from_raw_parts(z.as_ptr().cast::<f64>(), 2 * z.len()) }
+}
+
+/// A complex slice as its interleaved real and imaginary parts, mutable.
 fn as_f64_mut(z: &mut [C64]) -> &mut [f64] {
     // SAFETY: `Complex<f64>` is `#[repr(C)]` with fields `re`, `im`: two f64
     // with no padding, so `z` is exactly `2 z.len()` properly aligned f64.

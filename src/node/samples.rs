@@ -81,33 +81,19 @@ impl SampleBatch {
     pub fn quantize(z: &CMat, format: SampleFormat) -> Self {
         // A contiguous slice, not the matrix iterator: the loops vectorize.
         let zs = z.as_slice();
-        let flat = || zs.iter().flat_map(|c| [c.re, c.im]);
+        let flat = crate::linalg::as_f64(zs);
         let data = match format {
-            SampleFormat::F64 => {
-                let mut v = vec![0.0; 2 * z.len()];
-                for (p, c) in v.chunks_exact_mut(2).zip(zs) {
-                    p[0] = c.re;
-                    p[1] = c.im;
-                }
-                SampleData::F64(v)
-            }
-            SampleFormat::F32 => {
-                let mut v = vec![0.0f32; 2 * z.len()];
-                for (p, c) in v.chunks_exact_mut(2).zip(zs) {
-                    p[0] = c.re as f32;
-                    p[1] = c.im as f32;
-                }
-                SampleData::F32(v)
-            }
+            // Collected from the interleaved parts (an exact-size iterator:
+            // no zeroing first, and the conversion vectorizes).
+            SampleFormat::F64 => SampleData::F64(flat.to_vec()),
+            SampleFormat::F32 => SampleData::F32(flat.iter().map(|&x| x as f32).collect()),
             SampleFormat::I16 => {
-                let flat: Vec<f64> = flat().collect();
-                let (scale, q) = quantize_ints(&flat, f64::from(i16::MAX));
+                let (scale, q) = quantize_ints(flat, f64::from(i16::MAX));
                 let data = q.into_iter().map(|x| x as i16).collect();
                 SampleData::I16 { scale, data }
             }
             SampleFormat::I8 => {
-                let flat: Vec<f64> = flat().collect();
-                let (scale, q) = quantize_ints(&flat, f64::from(i8::MAX));
+                let (scale, q) = quantize_ints(flat, f64::from(i8::MAX));
                 let data = q.into_iter().map(|x| x as i8).collect();
                 SampleData::I8 { scale, data }
             }
