@@ -48,14 +48,14 @@ impl Scene {
             .collect();
         let mut key = [0u8; 32];
         rng.fill_bytes(&mut key);
-        let rng = &mut NoiseRng::from_key(key);
-        let h = user_channels(rng, s.tx_antennas, &user_gain);
+        let normals = &mut NoiseRng::from_key(key);
+        let h = user_channels(normals, s.tx_antennas, &user_gain);
         let g_r: Vec<CMat> = layout
             .raps
             .iter()
             .map(|&r| {
                 direct_channel(
-                    rng,
+                    normals,
                     s.rap_antennas,
                     s.tx_antennas,
                     path_gain(dist(layout.bs, r), dmin),
