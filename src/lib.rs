@@ -52,6 +52,25 @@
 //! assert!((q - 0.2313084493).abs() < 1e-9);
 //! ```
 
+/// `$fast` where the CPU has AVX-512F, else `$base`: the hot loops' run-time
+/// dispatch. `$fast` calls a `#[target_feature(enable = "avx512f")]` build of
+/// the same code as `$base` (the same IEEE operations in the same order, so
+/// the same bits; each kernel has a test that compares the two).
+macro_rules! avx512_or {
+    ($fast:expr, $base:expr $(,)?) => {{
+        #[cfg(target_arch = "x86_64")]
+        let out = if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F, checked on the line above.
+            unsafe { $fast }
+        } else {
+            $base
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let out = $base;
+        out
+    }};
+}
+
 pub mod analytic;
 pub mod design;
 pub mod detect;

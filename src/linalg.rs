@@ -4,6 +4,7 @@ pub mod gauss;
 
 pub use gauss::{fill_cn_fast, fill_cn_zig};
 
+use crate::rng::NoiseRng;
 use nalgebra::{DMatrix, DVector};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -31,6 +32,14 @@ pub fn cn_matrix<R: Rng + ?Sized>(rng: &mut R, rows: usize, cols: usize, var: f6
     m
 }
 
+/// A `rows x cols` matrix of i.i.d. CN(0, var) entries from a bulk
+/// generator ([`fill_cn_fast`]), filled column by column.
+pub fn cn_matrix_fast(rng: &mut NoiseRng, rows: usize, cols: usize, var: f64) -> CMat {
+    let mut m = CMat::zeros(rows, cols);
+    fill_cn_fast(rng, m.as_mut_slice(), var);
+    m
+}
+
 /// Overwrites `out` with i.i.d. CN(0, var) entries.
 pub fn fill_cn<R: Rng + ?Sized>(rng: &mut R, out: &mut [C64], var: f64) {
     for z in out.iter_mut() {
@@ -53,17 +62,12 @@ pub fn dotc(u: &[C64], v: &[C64]) -> C64 {
 
 /// `a * b` for complex matrices, column by column as `axpy`s over contiguous
 /// columns of `a`: 2-3x faster than nalgebra's generic complex product at the
-/// sizes of a frame (20 x 16 times 16 x 30). Same result to rounding.
+/// sizes of a frame (20 x 16 times 16 x 30). Same result to rounding. Runs
+/// its AVX-512F build where the CPU has one (same bits).
 pub fn mul(a: &CMat, b: &CMat) -> CMat {
     assert_eq!(a.ncols(), b.nrows(), "inner dimensions");
     let mut out = CMat::zeros(a.nrows(), b.ncols());
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the CPU supports AVX-512F, checked on the line above.
-        unsafe { mul_avx512(a, b, &mut out) };
-        return out;
-    }
-    mul_into(a, b, &mut out);
+    avx512_or!(mul_avx512(a, b, &mut out), mul_into(a, b, &mut out));
     out
 }
 
@@ -155,13 +159,10 @@ pub fn add_rank_one(z: &mut CMat, alpha: C64, x: &CVec, y: &CVec) {
         s.copy_from_slice(&[-xi.im, xi.re]);
     }
     let flat = as_f64_mut(z.as_mut_slice());
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the CPU supports AVX-512F, checked on the line above.
-        unsafe { rank_one_avx512(flat, alpha, &xr, &xs, y) };
-        return;
-    }
-    rank_one_columns(flat, alpha, &xr, &xs, y);
+    avx512_or!(
+        rank_one_avx512(flat, alpha, &xr, &xs, y),
+        rank_one_columns(flat, alpha, &xr, &xs, y),
+    );
 }
 
 /// [`rank_one_columns`] compiled for AVX-512F: the same IEEE operations in
@@ -225,15 +226,10 @@ impl Planes {
         assert_eq!(self.re.len(), n * v.len(), "inner dimensions");
         let (mut ore, mut oim) = (vec![0.0; n], vec![0.0; n]);
         if n > 0 {
-            #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the CPU supports AVX-512F, checked on the line above.
-                unsafe { self.planes_avx512(v, &mut ore, &mut oim) };
-            } else {
-                self.planes_into(v, &mut ore, &mut oim);
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            self.planes_into(v, &mut ore, &mut oim);
+            avx512_or!(
+                self.planes_avx512(v, &mut ore, &mut oim),
+                self.planes_into(v, &mut ore, &mut oim),
+            );
         }
         CVec::from_iterator(n, ore.into_iter().zip(oim).map(|(r, i)| C64::new(r, i)))
     }
@@ -273,13 +269,11 @@ pub fn mul_conj_vec(a: &CMat, v: &CVec) -> CVec {
 fn mul_slice(a: &[C64], n: usize, v: &[C64], conj: bool) -> CVec {
     assert_eq!(a.len(), n * v.len(), "inner dimensions");
     let mut out = CVec::zeros(n);
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the CPU supports AVX-512F, checked on the line above.
-        unsafe { mul_slice_avx512(a, n, v, conj, out.as_mut_slice()) };
-        return out;
-    }
-    mul_slice_into(a, n, v, conj, out.as_mut_slice());
+    let o = out.as_mut_slice();
+    avx512_or!(
+        mul_slice_avx512(a, n, v, conj, o),
+        mul_slice_into(a, n, v, conj, o),
+    );
     out
 }
 

@@ -113,6 +113,15 @@ impl NoiseRng {
         }
     }
 
+    /// The noise stream keyed by the next 32 bytes of `rng` (how a drop's
+    /// channels and a sample-level frame's symbols are drawn from their
+    /// ChaCha8 streams).
+    pub fn from_rng<R: Rng + ?Sized>(rng: &mut R) -> NoiseRng {
+        let mut key = [0u8; 32];
+        rng.fill_bytes(&mut key);
+        NoiseRng::from_key(key)
+    }
+
     /// The next word of the stream.
     #[inline(always)]
     pub fn word(&mut self) -> u64 {
@@ -149,13 +158,7 @@ impl NoiseRng {
     /// lanes in general registers elsewhere. Same integer operations, same words.
     #[inline(never)]
     fn refill(&mut self) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked on the line above.
-            unsafe { refill_avx512(self) };
-            return;
-        }
-        refill_lanes::<2>(self);
+        avx512_or!(refill_avx512(self), refill_lanes::<2>(self));
     }
 }
 

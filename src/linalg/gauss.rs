@@ -16,8 +16,10 @@
 //! base layer, the tail beyond `R = 3.6541...` is drawn by Marsaglia's (1964)
 //! exact method (`a = -ln U1 / R`, `b = -ln U2` until `2b > a^2`, `R + a`);
 //! in any other layer a uniform height in the layer is drawn and `x` is
-//! kept if the height is below `exp(-x^2 / 2)`, or else the attempt starts
-//! over with the next word. Extra uniforms come from the next words.
+//! kept if the height is below `exp(-x^2 / 2)` (decided by a chord and a
+//! tangent of the density where they are certain, so `exp` is rarely
+//! evaluated, `wedge_accepts`), or else the attempt starts over with the
+//! next word. Extra uniforms come from the next words.
 //!
 //! # Why it is exact
 //! It is a rejection method, not an approximation: a point uniform on the
@@ -39,7 +41,7 @@
 //! IEEE-exact operations and the `libm` crate's `exp`, `log` and `erfc`, a
 //! pure-Rust implementation that gives the same bits on every platform (the
 //! system libm may not); the sampling uses only integer operations,
-//! conversions of integers below 2^53, IEEE `*`, `+`, comparisons and
+//! conversions of integers below 2^53, IEEE `*`, `+`, `/`, comparisons and
 //! `libm`. Rust does not contract `a * b + c` into an FMA unless asked, so
 //! x86_64 and aarch64 compute the same bits, and the values do not depend on
 //! how calls split a fill (a test fills in pieces and compares).

@@ -24,13 +24,13 @@
 use super::importance::BiasLaw;
 use crate::detect::LocalDetector;
 use crate::linalg::{
-    C64, CMat, CVec, Planes, ad_mul_vec, add_rank_one, cn, dotc, fill_cn_fast, mul_conj_vec,
+    C64, CMat, CVec, Planes, ad_mul_vec, add_rank_one, cn, cn_matrix_fast, dotc, mul_conj_vec,
 };
 use crate::node::{DropCtx, FrameSymbols, NodeId, Observation};
 use crate::radio::draw_alpha;
 use crate::rng::{NoiseRng, STREAM_NOISE, STREAM_SYMBOLS};
 use nalgebra::DMatrix;
-use rand::{Rng, RngExt};
+use rand::RngExt;
 use rand_distr::{Distribution, Gamma};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -311,11 +311,7 @@ impl Medium {
         let l = ctx.frame_symbols();
         let (symbols, s) = match self.fidelity {
             Fidelity::Sample => {
-                // Bulk normals, keyed by the next 32 bytes of the frame's stream.
-                let mut key = [0u8; 32];
-                rng.fill_bytes(&mut key);
-                let mut s = CMat::zeros(beams, l);
-                fill_cn_fast(&mut NoiseRng::from_key(key), s.as_mut_slice(), 1.0);
+                let s = cn_matrix_fast(&mut NoiseRng::from_rng(&mut rng), beams, l, 1.0);
                 (self.frame_symbols(&s), Some(s))
             }
             Fidelity::Statistic => (self.summary(ctx, &mut rng), None),
@@ -455,8 +451,7 @@ impl Medium {
                 let u = sym.u.as_ref().expect("sample-level symbols carry u");
                 let (rows, l) = (ctx.scene.b[r].len(), s.ncols());
                 let mut rng = ctx.noise(STREAM_NOISE, &[frame, r as u64]);
-                let mut z = CMat::zeros(rows, l);
-                fill_cn_fast(&mut rng, z.as_mut_slice(), ctx.noise_w());
+                let mut z = cn_matrix_fast(&mut rng, rows, l, ctx.noise_w());
                 let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
                 // Noise projections n = N conj(u) onto e1, e2 (units of sigma ||u||).
                 let n = mul_conj_vec(&z, u);

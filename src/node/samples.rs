@@ -141,12 +141,7 @@ impl SampleBatch {
     /// `b^H Z conj(u)` straight from the batch's values (no matrix is formed):
     /// what the CC's centralized term needs of a batch.
     pub fn project(&self, b: &[C64], u: &[C64]) -> C64 {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked on the line above.
-            return unsafe { self.project_avx512(b, u) };
-        }
-        self.project_with(b, u)
+        avx512_or!(self.project_avx512(b, u), self.project_with(b, u))
     }
 
     /// [`SampleBatch::project`] compiled for AVX-512F: the same operations in

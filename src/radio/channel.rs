@@ -1,14 +1,13 @@
 //! Rayleigh channels with path loss: users' h_k and the BS-RAP direct paths G_r.
 
-use crate::linalg::{CMat, fill_cn_fast};
+use crate::linalg::{CMat, cn_matrix_fast};
 use crate::rng::NoiseRng;
 
 /// `H = [h_1, ..., h_K]` (M x K), `h_k = sqrt(m_k) CN(0, I_M)` with `m_k` the path
 /// gain at distance `dist_m[k]` (paper Sec. V).
 /// Entries come column by column from `rng`'s bulk normals.
 pub fn user_channels(rng: &mut NoiseRng, m: usize, gains: &[f64]) -> CMat {
-    let mut h = CMat::zeros(m, gains.len());
-    fill_cn_fast(rng, h.as_mut_slice(), 1.0);
+    let mut h = cn_matrix_fast(rng, m, gains.len(), 1.0);
     for (k, &g) in gains.iter().enumerate() {
         h.column_mut(k).scale_mut(g.sqrt());
     }
@@ -19,7 +18,5 @@ pub fn user_channels(rng: &mut NoiseRng, m: usize, gains: &[f64]) -> CMat {
 /// Rayleigh-with-path-loss model as the users' channels (paper Sec. V).
 /// Entries come column by column from `rng`'s bulk normals.
 pub fn direct_channel(rng: &mut NoiseRng, n1: usize, m: usize, gain: f64) -> CMat {
-    let mut g = CMat::zeros(n1, m);
-    fill_cn_fast(rng, g.as_mut_slice(), gain);
-    g
+    cn_matrix_fast(rng, n1, m, gain)
 }

@@ -46,9 +46,7 @@ impl Scene {
             .iter()
             .map(|&u| path_gain(dist(layout.bs, u), dmin))
             .collect();
-        let mut key = [0u8; 32];
-        rng.fill_bytes(&mut key);
-        let normals = &mut NoiseRng::from_key(key);
+        let normals = &mut NoiseRng::from_rng(rng);
         let h = user_channels(normals, s.tx_antennas, &user_gain);
         let g_r: Vec<CMat> = layout
             .raps
