@@ -198,59 +198,109 @@ fn as_f64_mut(z: &mut [C64]) -> &mut [f64] {
 }
 
 /// A complex matrix kept as separate real and imaginary planes (column
-/// major), for a matrix that multiplies many vectors: the products then
-/// vectorize without shuffles. [`Planes::mul_vec`] equals [`mul_vec`] bit for
-/// bit (each entry summed over the columns in order, each term
-/// `(g.re x.re - g.im x.im, g.re x.im + g.im x.re)`; tested).
+/// major, each column padded with zero rows to a multiple of [`LANES`]), for
+/// a matrix that multiplies many vectors: the products then vectorize
+/// without shuffles, with every row's sum held in a register. [`Planes::mul_vec`]
+/// equals [`mul_vec`] bit for bit (each entry summed over the columns in
+/// order, each term `(g.re x.re - g.im x.im, g.re x.im + g.im x.re)`; tested).
 #[derive(Debug, Clone)]
 pub struct Planes {
     rows: usize,
+    /// Rows per stored column: `rows` rounded up to a multiple of [`LANES`].
+    stride: usize,
     re: Vec<f64>,
     im: Vec<f64>,
 }
 
+/// The row padding of [`Planes`]: one AVX-512 register of f64.
+const LANES: usize = 8;
+
 impl Planes {
     /// The planes of `a`.
     pub fn new(a: &CMat) -> Self {
-        let (re, im) = a.iter().map(|z| (z.re, z.im)).unzip();
+        let (rows, cols) = a.shape();
+        let stride = rows.div_ceil(LANES) * LANES;
+        let (mut re, mut im) = (vec![0.0; stride * cols], vec![0.0; stride * cols]);
+        for (j, col) in a.column_iter().enumerate() {
+            for (i, z) in col.iter().enumerate() {
+                re[j * stride + i] = z.re;
+                im[j * stride + i] = z.im;
+            }
+        }
         Planes {
-            rows: a.nrows(),
+            rows,
+            stride,
             re,
             im,
         }
     }
 
+    /// The row count.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
     /// `a v`.
     pub fn mul_vec(&self, v: &CVec) -> CVec {
-        let n = self.rows;
-        assert_eq!(self.re.len(), n * v.len(), "inner dimensions");
-        let (mut ore, mut oim) = (vec![0.0; n], vec![0.0; n]);
-        if n > 0 {
-            avx512_or!(
-                self.planes_avx512(v, &mut ore, &mut oim),
-                self.planes_into(v, &mut ore, &mut oim),
-            );
-        }
-        CVec::from_iterator(n, ore.into_iter().zip(oim).map(|(r, i)| C64::new(r, i)))
+        let (mut ore, mut oim) = (Vec::new(), Vec::new());
+        self.mul_vec_into(v.as_slice(), &mut ore, &mut oim);
+        let entries = ore.into_iter().zip(oim).map(|(r, i)| C64::new(r, i));
+        CVec::from_iterator(self.rows, entries.take(self.rows))
+    }
+
+    /// `a v` as its real and imaginary parts, into `ore` and `oim` (resized
+    /// to the padded row count, a multiple of 8: entries past the row count
+    /// are zero; no allocation once they are large enough). Whatever they
+    /// held is overwritten.
+    pub fn mul_vec_into(&self, v: &[C64], ore: &mut Vec<f64>, oim: &mut Vec<f64>) {
+        assert_eq!(self.re.len(), self.stride * v.len(), "inner dimensions");
+        // Every entry is written by a pass: no need to zero them first.
+        ore.resize(self.stride, 0.0);
+        oim.resize(self.stride, 0.0);
+        avx512_or!(
+            self.planes_avx512(v, ore, oim),
+            self.planes_into(v, ore, oim),
+        );
     }
 
     /// [`Planes::planes_into`] compiled for AVX-512F (same operations, same order).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
-    fn planes_avx512(&self, v: &CVec, ore: &mut [f64], oim: &mut [f64]) {
+    fn planes_avx512(&self, v: &[C64], ore: &mut [f64], oim: &mut [f64]) {
         self.planes_into(v, ore, oim);
     }
 
+    /// Up to 32 rows per pass, their sums in registers over every column (a
+    /// sum kept in memory waits on its own store and load at every column).
     #[inline(always)]
-    fn planes_into(&self, v: &CVec, ore: &mut [f64], oim: &mut [f64]) {
-        let n = self.rows;
-        let cols = self.re.chunks_exact(n).zip(self.im.chunks_exact(n));
-        for ((gr, gi), x) in cols.zip(v.iter()) {
-            for (((or, oi), &r), &i) in ore.iter_mut().zip(oim.iter_mut()).zip(gr).zip(gi) {
-                *or += r * x.re - i * x.im;
-                *oi += r * x.im + i * x.re;
+    fn planes_into(&self, v: &[C64], ore: &mut [f64], oim: &mut [f64]) {
+        let mut i0 = 0;
+        while i0 < self.stride {
+            match self.stride - i0 {
+                8 => self.pass::<8>(i0, v, ore, oim),
+                16 => self.pass::<16>(i0, v, ore, oim),
+                24 => self.pass::<24>(i0, v, ore, oim),
+                _ => self.pass::<32>(i0, v, ore, oim),
+            }
+            i0 += 32;
+        }
+    }
+
+    /// Rows `i0..i0 + W` of `a v`.
+    #[inline(always)]
+    fn pass<const W: usize>(&self, i0: usize, v: &[C64], ore: &mut [f64], oim: &mut [f64]) {
+        let (mut ar, mut ai) = ([0.0; W], [0.0; W]);
+        for (j, x) in v.iter().enumerate() {
+            let at = j * self.stride + i0;
+            let gr: &[f64; W] = self.re[at..at + W].try_into().expect("a pass");
+            let gi: &[f64; W] = self.im[at..at + W].try_into().expect("a pass");
+            for k in 0..W {
+                ar[k] += gr[k] * x.re - gi[k] * x.im;
+                ai[k] += gr[k] * x.im + gi[k] * x.re;
             }
         }
+        ore[i0..i0 + W].copy_from_slice(&ar);
+        oim[i0..i0 + W].copy_from_slice(&ai);
     }
 }
 
@@ -363,10 +413,37 @@ mod tests {
     #[test]
     fn planes_multiply_as_mul_vec_bit_for_bit() {
         let mut rng = crate::rng::stream(5, &[crate::rng::STREAM_TEST]);
-        for (n, k) in [(20, 16), (16, 9), (1, 1), (3, 5), (0, 2), (4, 0)] {
+        for (n, k) in [
+            (20, 16),
+            (16, 9),
+            (1, 1),
+            (3, 5),
+            (0, 2),
+            (4, 0),
+            (8, 3),
+            (17, 4),
+        ] {
             let a = cn_matrix(&mut rng, n, k, 1.0);
             let v = CVec::from_iterator(k, cn_matrix(&mut rng, k, 1, 1.0).iter().copied());
             assert_eq!(Planes::new(&a).mul_vec(&v), mul_vec(&a, &v), "{n} x {k}");
+        }
+    }
+
+    /// Rows `conj(g_i)` times x give each `dotc(g_i, x)` bit for bit: the
+    /// CC's and the medium's direct-path parts, computed as one product,
+    /// are the dot products they replace.
+    #[test]
+    fn planes_of_conjugate_rows_are_dot_products_bit_for_bit() {
+        let mut rng = crate::rng::stream(7, &[crate::rng::STREAM_TEST]);
+        for (n, k) in [(10, 16), (20, 16), (3, 7), (9, 1)] {
+            let g = cn_matrix(&mut rng, k, n, 1.0);
+            let x = CVec::from_iterator(k, cn_matrix(&mut rng, k, 1, 1.0).iter().copied());
+            let rows = g.adjoint();
+            let got = Planes::new(&rows).mul_vec(&x);
+            for (i, col) in g.column_iter().enumerate() {
+                let want = dotc(col.as_slice(), x.as_slice());
+                assert_eq!(got[i], want, "{n} x {k}, row {i}");
+            }
         }
     }
 

@@ -4,10 +4,12 @@
 
 pub mod kernel;
 pub mod link;
+pub mod open;
 pub mod segment;
 pub mod time;
 
 pub use kernel::{Kernel, SchedulingError};
 pub use link::{Link, LinkConfig, LinkKey, LinkProblem, LinkStats, Transmission, serialization};
+pub use open::OpenFrames;
 pub use segment::{Offered, Scheduling, Segment, SegmentConfig};
 pub use time::SimTime;

@@ -64,8 +64,8 @@ fn the_cc_decides_at_the_deadline_with_one_report_missing() {
     let (mut cc, q) = cc(&ctx, &[0, 1, 2]);
     cc.on_frame(3, truth.symbols.clone());
     let t = SimTime::from_micros(10);
-    assert_eq!(cc.on_report(t, statistic(0, 4.0)), CcInput::Stored);
-    assert_eq!(cc.on_report(t, statistic(2, 5.5)), CcInput::Stored);
+    assert_eq!(cc.on_report(t, &statistic(0, 4.0)), CcInput::Stored);
+    assert_eq!(cc.on_report(t, &statistic(2, 5.5)), CcInput::Stored);
     let deadline = SimTime::from_millis(1);
     let d = cc.on_deadline(deadline, 3).expect("the frame is open");
     assert_eq!((d.frame, d.at), (3, deadline));
@@ -83,17 +83,20 @@ fn a_report_after_the_decision_comes_back_late() {
     let (ctx, truth, _) = drop0();
     let (mut cc, _) = cc(&ctx, &[0, 1]);
     cc.on_frame(3, truth.symbols.clone());
-    assert_eq!(cc.on_report(SimTime(5), statistic(0, 1.0)), CcInput::Stored);
+    assert_eq!(
+        cc.on_report(SimTime(5), &statistic(0, 1.0)),
+        CcInput::Stored
+    );
     // The last expected report completes the frame at once.
-    let CcInput::Decided(d) = cc.on_report(SimTime(7), statistic(1, 2.0)) else {
+    let CcInput::Decided(d) = cc.on_report(SimTime(7), &statistic(1, 2.0)) else {
         panic!("the frame completes");
     };
     assert_eq!((d.at, d.missing, d.soft), (SimTime(7), 0, 2));
-    assert_eq!(cc.on_report(SimTime(9), statistic(1, 2.0)), CcInput::Late);
+    assert_eq!(cc.on_report(SimTime(9), &statistic(1, 2.0)), CcInput::Late);
     // A frame the CC never opened is late too (nothing to fuse it into).
     let mut other = statistic(0, 1.0);
     other.frame = 99;
-    assert_eq!(cc.on_report(SimTime(9), other), CcInput::Late);
+    assert_eq!(cc.on_report(SimTime(9), &other), CcInput::Late);
 }
 
 fn rap(ctx: &Arc<DropCtx>, policy: ReportPolicy) -> Receiver {
@@ -143,7 +146,7 @@ fn downlink_symbols_before_or_after_the_observation_give_the_same_statistic() {
     let t_late = expect_one(late.on_symbols(3, told, &mut eta));
     // Known symbols (no downlink): at once.
     let mut known = rap(&ctx, ReportPolicy::Statistic);
-    let t_known = expect_one(known.on_observe(3, obs, Some(sym.clone()), deadline, &mut eta));
+    let t_known = expect_one(known.on_observe(3, obs, Some(sym), deadline, &mut eta));
     assert_eq!(t_early, t_late);
     assert!(
         (t_early - want).abs() <= 1e-9 * want.max(1.0),
@@ -169,7 +172,7 @@ fn adaptive_sends_the_richest_report_its_uplink_can_deliver_in_time() {
             }
         };
         let mut r = rap(&ctx, ReportPolicy::Adaptive);
-        let known = Some(truth.symbols.clone());
+        let known = Some(&truth.symbols);
         let out = r.on_observe(3, obs.clone(), known, deadline, &mut eta);
         let out = out.expect("one report");
         (out.payload.kind().name(), quoted)

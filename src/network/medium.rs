@@ -194,6 +194,21 @@ pub struct FrameTruth {
     /// `(b_r^H G_r X conj(u), q_r^H G_r X conj(u))`, computed once per frame
     /// (zeros for the BS and nodes that do not observe).
     direct: Vec<(C64, C64)>,
+    /// Scratch planes of the frame's matrix-vector products (kept with the
+    /// frame so that recycling hands them back).
+    planes: (Vec<f64>, Vec<f64>),
+    /// `sigma ||u||`: the scale of every node's noise projections.
+    sigma_nu: f64,
+}
+
+/// A finished frame's buffers, for the next frame's draw.
+#[derive(Debug, Default)]
+struct Spare {
+    alpha: Vec<C64>,
+    noise: Vec<Option<Generators>>,
+    direct: Vec<(C64, C64)>,
+    xu: Option<CVec>,
+    planes: (Vec<f64>, Vec<f64>),
 }
 
 /// The medium of one drop.
@@ -226,6 +241,8 @@ pub struct Medium {
     /// (a tuned f64 kernel; one call instead of one per RAP); and each
     /// node's first row in it.
     direct_blocks: Option<(DMatrix<f64>, Vec<Option<usize>>)>,
+    /// Buffers of finished frames ([`Medium::recycle`]).
+    spare: Vec<Spare>,
 }
 
 impl Medium {
@@ -288,6 +305,7 @@ impl Medium {
             wa,
             rotation,
             gamma: Gamma::new(l, 1.0).expect("L >= 1"),
+            spare: Vec::new(),
         }
     }
 
@@ -306,47 +324,90 @@ impl Medium {
     /// `p_target`) and gains, or the biasing component of a target-free frame;
     /// at statistic level also every observer's noise generators.
     pub fn draw_frame(&self, ctx: &DropCtx, frame: u64, p_target: f64) -> FrameTruth {
+        self.draw(ctx, frame, p_target, Spare::default())
+    }
+
+    /// [`Medium::draw_frame`] into the buffers of a frame handed back with
+    /// [`Medium::recycle`], if any (the same draws: only allocations differ).
+    pub fn draw_frame_recycled(&mut self, ctx: &DropCtx, frame: u64, p_target: f64) -> FrameTruth {
+        let spare = self.spare.pop().unwrap_or_default();
+        self.draw(ctx, frame, p_target, spare)
+    }
+
+    /// Keeps a finished frame's buffers for the next [`Medium::draw_frame_recycled`].
+    pub fn recycle(&mut self, truth: FrameTruth) {
+        if self.spare.len() < 8 {
+            let xu = Arc::try_unwrap(truth.symbols).ok().map(|s| s.xu);
+            self.spare.push(Spare {
+                alpha: truth.alpha,
+                noise: truth.noise,
+                direct: truth.direct,
+                xu,
+                planes: truth.planes,
+            });
+        }
+    }
+
+    fn draw(&self, ctx: &DropCtx, frame: u64, p_target: f64, spare: Spare) -> FrameTruth {
         let mut rng = ctx.stream(STREAM_SYMBOLS, &[frame]);
         let beams = ctx.w.ncols();
         let l = ctx.frame_symbols();
+        let nodes = ctx.scene.nodes();
+        let Spare {
+            mut alpha,
+            mut noise,
+            mut direct,
+            xu,
+            mut planes,
+        } = spare;
         let (symbols, s) = match self.fidelity {
             Fidelity::Sample => {
                 let s = cn_matrix_fast(&mut NoiseRng::from_rng(&mut rng), beams, l, 1.0);
                 (self.frame_symbols(&s), Some(s))
             }
-            Fidelity::Statistic => (self.summary(ctx, &mut rng), None),
+            Fidelity::Statistic => (self.summary(ctx, &mut rng, xu, &mut planes), None),
         };
         let target = rng.random::<f64>() < p_target;
         let model = ctx.params.sensing.target;
-        let (alpha, component) = if target {
-            let alpha = ctx.scene.alpha_var.iter();
-            (alpha.map(|&v| draw_alpha(model, v, &mut rng)).collect(), 0)
+        let zero = C64::new(0.0, 0.0);
+        alpha.clear();
+        let component = if target {
+            let var = ctx.scene.alpha_var.iter();
+            alpha.extend(var.map(|&v| draw_alpha(model, v, &mut rng)));
+            0
         } else {
-            let c = self.bias.as_ref().map_or(0, |b| b.draw(&mut rng));
-            (vec![C64::new(0.0, 0.0); ctx.scene.nodes()], c)
+            alpha.resize(nodes, zero);
+            self.bias.as_ref().map_or(0, |b| b.draw(&mut rng))
         };
         let direct_samples = s
             .as_ref()
             .zip(self.direct_blocks.as_ref())
             .map(|(s, (blocks, _))| blocks * re_im(s));
+        noise.clear();
+        noise.resize(nodes, None);
+        direct.clear();
+        let sigma_nu = (ctx.noise_w() * symbols.u_norm2).sqrt();
         let mut truth = FrameTruth {
+            sigma_nu,
             target,
             alpha,
             symbols: Arc::new(symbols),
             s,
             direct_samples,
             component,
-            noise: vec![None; ctx.scene.nodes()],
-            direct: Vec::new(),
+            noise,
+            direct,
+            planes,
         };
         if self.fidelity == Fidelity::Statistic {
             let scale = self.scale(component);
-            let zero = C64::new(0.0, 0.0);
-            truth.direct = vec![(zero, zero); ctx.scene.nodes()];
+            truth.direct.resize(nodes, (zero, zero));
             if let Some((rows, raps)) = &self.direct_rows {
-                let proj = rows.mul_vec(&truth.symbols.xu);
+                let (re, im) = &mut truth.planes;
+                rows.mul_vec_into(truth.symbols.xu.as_slice(), re, im);
                 for (k, &r) in raps.iter().enumerate() {
-                    truth.direct[r] = (proj[2 * k], proj[2 * k + 1]);
+                    let (b, q) = (2 * k, 2 * k + 1);
+                    truth.direct[r] = (C64::new(re[b], im[b]), C64::new(re[q], im[q]));
                 }
             }
             for &n in &self.observers {
@@ -354,7 +415,7 @@ impl Medium {
                 let g1 = cn(&mut rng, 1.0) * scale;
                 let g2 = cn(&mut rng, 1.0) * scale;
                 let dq = truth.direct[n.index()].1;
-                let gens = self.generators(ctx, g, g1, g2, &truth.symbols, dq);
+                let gens = Self::generators(g, g1, g2, sigma_nu, dq);
                 truth.noise[n.index()] = Some(gens);
             }
         }
@@ -386,7 +447,13 @@ impl Medium {
     /// `T11^2 ~ Gamma(L, 1)`, `T_i1 ~ CN(0, 1)`), so
     /// `v = S S^H w^ = ||w^|| T11 U (T11, T21, .., T_K+1,1)` and
     /// `||u||^2 = ||w^||^2 T11^2`.
-    fn summary(&self, ctx: &DropCtx, rng: &mut impl rand::Rng) -> FrameSymbols {
+    fn summary(
+        &self,
+        ctx: &DropCtx,
+        rng: &mut impl rand::Rng,
+        xu: Option<CVec>,
+        (re, im): &mut (Vec<f64>, Vec<f64>),
+    ) -> FrameSymbols {
         let k1 = ctx.w.ncols();
         let t11 = self.gamma.sample(rng).sqrt();
         let mut t = CVec::zeros(k1);
@@ -402,25 +469,25 @@ impl Medium {
         }
         let mut v = t;
         v *= *phase * *norm * t11;
+        self.w.mul_vec_into(v.as_slice(), re, im);
+        let m = self.w.rows();
+        let mut xu = xu
+            .filter(|x| x.len() == m)
+            .unwrap_or_else(|| CVec::zeros(m));
+        for ((x, &r), &i) in xu.iter_mut().zip(re.iter()).zip(im.iter()) {
+            *x = C64::new(r, i);
+        }
         FrameSymbols {
-            xu: self.w.mul_vec(&v),
+            xu,
             u_norm2: norm * norm * t11 * t11,
             u: None,
         }
     }
 
-    /// A node's generators and residual given the frame's symbols and its
-    /// direct path's projection `dq = q_r^H G_r X conj(u)`.
-    fn generators(
-        &self,
-        ctx: &DropCtx,
-        g: &NodeGeometry,
-        g1: C64,
-        g2: C64,
-        sym: &FrameSymbols,
-        dq: C64,
-    ) -> Generators {
-        let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
+    /// A node's generators and residual given the frame's noise scale
+    /// `sigma_nu = sigma ||u||` and its direct path's projection
+    /// `dq = q_r^H G_r X conj(u)`.
+    fn generators(g: &NodeGeometry, g1: C64, g2: C64, sigma_nu: f64, dq: C64) -> Generators {
         let mu = match &g.gq {
             Some(_) if !g.cancels => dq / (sigma_nu * g.q_norm),
             _ => C64::new(0.0, 0.0),
@@ -452,7 +519,7 @@ impl Medium {
                 let (rows, l) = (ctx.scene.b[r].len(), s.ncols());
                 let mut rng = ctx.noise(STREAM_NOISE, &[frame, r as u64]);
                 let mut z = cn_matrix_fast(&mut rng, rows, l, ctx.noise_w());
-                let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
+                let sigma_nu = truth.sigma_nu;
                 // Noise projections n = N conj(u) onto e1, e2 (units of sigma ||u||).
                 let n = mul_conj_vec(&z, u);
                 let g1 = dotc(g.e1.as_slice(), n.as_slice()) / sigma_nu;
@@ -488,14 +555,14 @@ impl Medium {
                 let dq = g.gq.as_ref().map_or(C64::new(0.0, 0.0), |gq| {
                     dotc(gq.as_slice(), sym.xu.as_slice())
                 });
-                let gens = self.generators(ctx, g, g1 * scale, g2 * scale, sym, dq);
+                let gens = Self::generators(g, g1 * scale, g2 * scale, sigma_nu, dq);
                 truth.noise[r] = Some(gens);
                 Observation::Samples(z)
             }
             _ => {
                 let gens =
                     truth.noise[r].expect("statistic-level generators are drawn at frame start");
-                let sigma_nu = (ctx.noise_w() * sym.u_norm2).sqrt();
+                let sigma_nu = truth.sigma_nu;
                 let (db, dq) = truth.direct[r];
                 let b = &ctx.scene.b[r];
                 let y_b = alpha * (g.b_norm * g.b_norm * sym.u_norm2)

@@ -13,9 +13,8 @@ use crate::node::{
 };
 use crate::radio::{SPEED_OF_LIGHT, distance};
 use crate::rng::STREAM_LINK;
-use crate::sim::{Kernel, Link, SchedulingError, Segment, SimTime};
+use crate::sim::{Kernel, Link, OpenFrames, SchedulingError, Segment, SimTime};
 use crate::trace::{LinkId, TraceEvent};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use transport::Flight;
 
@@ -37,25 +36,30 @@ enum Event {
     FrameStart(u64),
     Observe {
         frame: u64,
-        slot: usize,
+        slot: u32,
     },
     Deadline(u64),
     /// A packet of a flight reaches the end of its hop.
     PacketArrive {
         flight: u32,
     },
-    /// A lost packet is sent again (reliable transport).
+    /// A lost packet is sent again (reliable transport); its size and
+    /// attempt wait in `World::retransmits` at `entry` (an event stays 16
+    /// bytes: it moves in two registers).
     Retransmit {
         flight: u32,
-        bytes: u64,
-        attempt: u32,
+        entry: u32,
     },
     /// A shared segment's service ends.
-    SegmentDone(usize),
+    SegmentDone(u32),
     /// The node of a slot crashes, or restarts.
-    Crash(usize),
-    Restart(usize),
+    Crash(u32),
+    Restart(u32),
 }
+
+// An event moves in two registers (a larger one goes through memory, and is
+// read back wider than it was written: a store-forwarding stall per event).
+const _: () = assert!(std::mem::size_of::<Event>() == 16);
 
 /// A frame between its start and its decision.
 struct Live {
@@ -115,11 +119,17 @@ pub struct World {
     slots: Vec<Slot>,
     /// Messages on their way, by id (free ids reused).
     flights: Vec<Option<Flight>>,
+    /// What each flight carries, by id.
+    cargos: Vec<Option<transport::Cargo>>,
+    /// Pending retransmissions' (packet bytes, attempt), by entry (free
+    /// entries reused).
+    retransmits: Vec<(u64, u32)>,
+    free_retransmits: Vec<u32>,
     free_flights: Vec<u32>,
     /// Shared aggregation segments; queued items are flight ids.
     segments: Vec<Segment<u32>>,
     cc: Cc,
-    live: BTreeMap<u64, Live>,
+    live: OpenFrames<Live>,
     air: SimTime,
     interval: SimTime,
     budget: SimTime,
@@ -133,6 +143,8 @@ pub struct World {
     cfg: WorldConfig,
     /// Whether `tracing` wants engine events (checked once per drop).
     live_trace: bool,
+    /// The decided frame's importance weights (reused).
+    weights: Vec<f64>,
 }
 
 impl World {
@@ -190,10 +202,13 @@ impl World {
             kernel: Kernel::new(),
             slots,
             flights: Vec::new(),
+            cargos: Vec::new(),
+            retransmits: Vec::new(),
+            free_retransmits: Vec::new(),
             free_flights: Vec::new(),
             segments,
             cc,
-            live: BTreeMap::new(),
+            live: OpenFrames::new(),
             metrics: RunMetrics {
                 drops: 1,
                 levels: (cfg.levels.iter())
@@ -209,6 +224,7 @@ impl World {
             frames: Vec::new(),
             cfg,
             live_trace: crate::trace::live_enabled(),
+            weights: Vec::new(),
         }
     }
 
@@ -249,9 +265,9 @@ impl World {
             for slot in 0..self.slots.len() {
                 let r = self.slots[slot].receiver.node().index();
                 if let Some(Some(f)) = self.net.faults.get(r).copied() {
-                    self.schedule(f.crash, Event::Crash(slot))?;
+                    self.schedule(f.crash, Event::Crash(slot as u32))?;
                     if let Some(t) = f.restart {
-                        self.schedule(t, Event::Restart(slot))?;
+                        self.schedule(t, Event::Restart(slot as u32))?;
                     }
                 }
             }
@@ -259,16 +275,16 @@ impl World {
         while let Some((now, ev)) = self.kernel.pop() {
             match ev {
                 Event::FrameStart(n) => self.on_frame_start(now, n, frames)?,
-                Event::Observe { frame, slot } => self.on_observe(now, frame, slot)?,
+                Event::Observe { frame, slot } => self.on_observe(now, frame, slot as usize)?,
                 Event::PacketArrive { flight } => self.on_packet(now, flight)?,
-                Event::Retransmit {
-                    flight,
-                    bytes,
-                    attempt,
-                } => self.on_retransmit(now, flight, bytes, attempt)?,
-                Event::SegmentDone(s) => self.on_segment_done(now, s)?,
-                Event::Crash(slot) => self.on_crash(now, slot),
-                Event::Restart(slot) => self.slots[slot].down = false,
+                Event::Retransmit { flight, entry } => {
+                    let (bytes, attempt) = self.retransmits[entry as usize];
+                    self.free_retransmits.push(entry);
+                    self.on_retransmit(now, flight, bytes, attempt)?
+                }
+                Event::SegmentDone(s) => self.on_segment_done(now, s as usize)?,
+                Event::Crash(slot) => self.on_crash(now, slot as usize),
+                Event::Restart(slot) => self.slots[slot as usize].down = false,
                 Event::Deadline(n) => {
                     if let Some(d) = self.cc.on_deadline(now, n) {
                         self.decided(d);
@@ -310,9 +326,7 @@ impl World {
     }
 
     fn on_frame_start(&mut self, now: SimTime, n: u64, frames: u64) -> Result<(), EngineError> {
-        let truth = self
-            .medium
-            .draw_frame(&self.ctx, n, self.net.target_probability);
+        let truth = (self.medium).draw_frame_recycled(&self.ctx, n, self.net.target_probability);
         if self.tracing() {
             self.note(TraceEvent::Transmit {
                 at: now,
@@ -344,10 +358,11 @@ impl World {
         }
         for slot in 0..self.slots.len() {
             let at = now.plus(self.slots[slot].observe_after);
+            let slot = slot as u32;
             self.schedule(at, Event::Observe { frame: n, slot })?;
         }
         self.schedule(self.deadline(n), Event::Deadline(n))?;
-        self.live.insert(
+        self.live.open(
             n,
             Live {
                 truth,
@@ -363,12 +378,8 @@ impl World {
 
     fn on_observe(&mut self, now: SimTime, frame: u64, slot: usize) -> Result<(), EngineError> {
         let node = self.slots[slot].receiver.node();
-        let live = self
-            .live
-            .get_mut(&frame)
-            .expect("an observed frame is live");
+        let live = self.live.get_mut(frame).expect("an observed frame is live");
         let obs = self.medium.observe(&self.ctx, frame, node, &mut live.truth);
-        let known = (!self.slots[slot].via_downlink).then(|| live.truth.symbols.clone());
         live.observes_left -= 1;
         if self.slots[slot].down {
             self.retire(frame);
@@ -383,6 +394,8 @@ impl World {
         }
         let deadline = self.deadline(frame);
         let s = &mut self.slots[slot];
+        let live = self.live.get(frame).expect("an observed frame is live");
+        let known = (!s.via_downlink).then_some(&live.truth.symbols);
         let (link, t) = (&mut s.uplink, &self.net.transport);
         let header = link.config().header_bytes;
         let mut eta = |bytes: u64| link.eta_known(now, t.wire_bytes(bytes + header));
@@ -416,7 +429,7 @@ impl World {
         Ok(())
     }
 
-    fn on_cc_input(&mut self, now: SimTime, slot: usize, msg: Message<Report>) {
+    fn on_cc_input(&mut self, now: SimTime, slot: usize, msg: &Message<Report>) {
         let (frame, kind) = (msg.frame, msg.payload.kind());
         let node = self.slots[slot].receiver.node();
         match self.cc.on_report(now, msg) {
@@ -449,17 +462,20 @@ impl World {
 
     fn decided(&mut self, d: CcDecision) {
         let end = self.frame_start(d.frame).plus(self.air);
-        let live = self
-            .live
-            .get_mut(&d.frame)
-            .expect("a decided frame is live");
+        let live = self.live.get_mut(d.frame).expect("a decided frame is live");
         live.decided = true;
         let target = live.truth.target;
-        let weights = if target {
-            Vec::new()
-        } else {
-            importance_weights(&self.medium, &self.cfg.levels, &live.truth, &d)
-        };
+        let mut weights = std::mem::take(&mut self.weights);
+        weights.clear();
+        if !target {
+            importance_weights(
+                &self.medium,
+                &self.cfg.levels,
+                &live.truth,
+                &d,
+                &mut weights,
+            );
+        }
         if self.tracing() {
             self.note(TraceEvent::Decide {
                 at: d.at,
@@ -518,34 +534,39 @@ impl World {
                 soft: d.soft as u32,
                 bits: d.bits as u32,
                 missing: d.missing as u32,
-                weights,
+                weights: weights.clone(),
             });
         }
+        self.weights = weights;
         self.retire(d.frame);
+        self.cc.recycle(d);
     }
 
     fn retire(&mut self, frame: u64) {
         if self
             .live
-            .get(&frame)
+            .get(frame)
             .is_some_and(|l| l.decided && l.observes_left == 0)
+            && let Some(l) = self.live.close(frame)
         {
-            self.live.remove(&frame);
+            self.medium.recycle(l.truth);
         }
     }
 }
 
-/// The importance weight of a target-free frame at each level: 1 without
-/// importance sampling, else the likelihood ratio of what the CC fused
-/// (`importance::BiasLaw::weight`), from the frame's noise generators.
+/// The importance weight of a target-free frame at each level, into `out`:
+/// 1 without importance sampling, else the likelihood ratio of what the CC
+/// fused (`importance::BiasLaw::weight`), from the frame's noise generators.
 fn importance_weights(
     medium: &Medium,
     levels: &[Level],
     truth: &FrameTruth,
     d: &CcDecision,
-) -> Vec<f64> {
+    out: &mut Vec<f64>,
+) {
     let Some(law) = medium.bias() else {
-        return vec![1.0; levels.len()];
+        out.resize(levels.len(), 1.0);
+        return;
     };
     let gens = |f: &crate::node::Fused| {
         truth.noise[f.node.index()].expect("a fused report's node observed the frame")
@@ -558,7 +579,6 @@ fn importance_weights(
         })
         .collect();
     let has_bits = d.fused.iter().any(|f| f.as_bit);
-    let mut out = Vec::with_capacity(levels.len());
     for (k, l) in levels.iter().enumerate() {
         if !has_bits && !out.is_empty() {
             out.push(out[0]);
@@ -577,5 +597,4 @@ fn importance_weights(
             .collect();
         out.push(law.weight_at(k, &soft, &bits));
     }
-    out
 }

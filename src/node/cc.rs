@@ -8,10 +8,10 @@
 use super::{Batch, DropCtx, FrameSymbols, Message, NodeId, Report};
 use crate::design::NodeDesign;
 use crate::fusion::{VotingRule, mixed_threshold};
-use crate::linalg::dotc;
-use crate::sim::SimTime;
+use crate::linalg::{C64, CMat, Planes, ad_mul_vec};
+use crate::sim::{OpenFrames, SimTime};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What the CC does with the reports of a frame.
@@ -79,11 +79,25 @@ pub struct Fused {
     pub as_bit: bool,
 }
 
+/// Buffers of decided frames, for later frames (at most [`SPARE`] of each).
+#[derive(Debug, Default)]
+struct Spare {
+    reports: Vec<Vec<Fused>>,
+    levels: Vec<Vec<bool>>,
+    direct: Vec<(Vec<f64>, Vec<f64>)>,
+}
+
+/// Buffers of each kind kept for reuse.
+const SPARE: usize = 8;
+
 #[derive(Debug)]
 struct CcFrame {
     symbols: Arc<FrameSymbols>,
     reports: Vec<Fused>,
     samples: usize,
+    /// The RAPs' direct-path parts `b_r^H G_r X conj(u)` as planes (row
+    /// `r - 1`), computed at the frame's first samples report.
+    direct: (Vec<f64>, Vec<f64>),
 }
 
 /// The CC's fused decision on one frame.
@@ -130,16 +144,21 @@ pub enum CcInput {
 pub struct Cc {
     ctx: Arc<DropCtx>,
     cfg: CcConfig,
-    open: BTreeMap<u64, CcFrame>,
+    open: OpenFrames<CcFrame>,
+    /// Buffers of decisions handed back ([`Cc::recycle`]): reports, levels;
+    /// and of closed frames' direct parts.
+    spare: Spare,
     /// Mixed-GLRT thresholds by (level, soft, bits), solved once each.
     thresholds: Cache,
     /// Vote counts by (level, voters).
     kappas: Cache,
     /// The bits' statistics of the frame being decided (reused).
     scratch: Vec<f64>,
-    /// `G_r^H b_r` per node (RAPs), so that the direct path's part of the
-    /// centralized term, `b^H G_r X conj(u)`, is one dot product.
-    gb: Vec<Option<crate::linalg::CVec>>,
+    /// `conj(G_r^H b_r)` as row `r - 1` (RAP r), so that the direct paths'
+    /// parts of the centralized terms, `b_r^H G_r X conj(u) =
+    /// (G_r^H b_r)^H X conj(u)`, are one matrix-vector product per frame
+    /// (each row's sum the dot product's, bit for bit).
+    direct_rows: Planes,
     /// `||b_r||^2` per node.
     b_norm2: Vec<f64>,
 }
@@ -149,15 +168,21 @@ impl Cc {
     pub fn new(ctx: Arc<DropCtx>, cfg: CcConfig) -> Self {
         assert!(!cfg.levels.is_empty(), "the CC needs a design level");
         let scene = &ctx.scene;
-        let gb = (0..scene.nodes())
-            .map(|r| (r > 0).then(|| crate::linalg::ad_mul_vec(&scene.g[r - 1], &scene.b[r])))
-            .collect();
+        let m = ctx.w.nrows();
+        let mut rows = CMat::zeros(scene.nodes() - 1, m);
+        for r in 1..scene.nodes() {
+            let gb = ad_mul_vec(&scene.g[r - 1], &scene.b[r]);
+            for j in 0..m {
+                rows[(r - 1, j)] = gb[j].conj();
+            }
+        }
         let b_norm2 = scene.b.iter().map(|b| b.norm_squared()).collect();
         Cc {
-            gb,
+            direct_rows: Planes::new(&rows),
             b_norm2,
             ctx,
-            open: BTreeMap::new(),
+            open: OpenFrames::new(),
+            spare: Spare::default(),
             thresholds: Cache::new(cfg.levels.len(), cfg.expected.len()),
             kappas: Cache::new(cfg.levels.len(), cfg.expected.len()),
             scratch: Vec::new(),
@@ -167,19 +192,39 @@ impl Cc {
 
     /// Frame `frame` starts: the CC knows its symbols (it chose them).
     pub fn on_frame(&mut self, frame: u64, symbols: Arc<FrameSymbols>) {
-        self.open.insert(
+        let n = self.cfg.expected.len();
+        let reports = self
+            .spare
+            .reports
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(n));
+        self.open.open(
             frame,
             CcFrame {
                 symbols,
-                reports: Vec::with_capacity(self.cfg.expected.len()),
+                reports,
                 samples: 0,
+                direct: self.spare.direct.pop().unwrap_or_default(),
             },
         );
     }
 
+    /// Takes back a decision's buffers for later frames.
+    pub fn recycle(&mut self, d: CcDecision) {
+        let (mut fused, mut declared_at) = (d.fused, d.declared_at);
+        if self.spare.reports.len() < SPARE {
+            fused.clear();
+            self.spare.reports.push(fused);
+        }
+        if self.spare.levels.len() < SPARE {
+            declared_at.clear();
+            self.spare.levels.push(declared_at);
+        }
+    }
+
     /// A report arrives at `now`.
-    pub fn on_report(&mut self, now: SimTime, msg: Message<Report>) -> CcInput {
-        let Some(f) = self.open.get_mut(&msg.frame) else {
+    pub fn on_report(&mut self, now: SimTime, msg: &Message<Report>) -> CcInput {
+        let Some(f) = self.open.get_mut(msg.frame) else {
             return CcInput::Late;
         };
         let Some(node) = msg.from.node() else {
@@ -187,21 +232,29 @@ impl Cc {
             return CcInput::Late;
         };
         let vote = matches!(self.cfg.fusion, CcFusion::Vote(_));
-        let (source, statistic, bit) = match msg.payload {
+        let (source, statistic, bit) = match &msg.payload {
             Report::Samples(batch) => {
                 f.samples += 1;
                 let r = node.index();
+                let (re, im) = &mut f.direct;
+                if r > 0 && re.is_empty() {
+                    (self.direct_rows).mul_vec_into(f.symbols.xu.as_slice(), re, im);
+                }
+                let direct = match r {
+                    0 => C64::new(0.0, 0.0),
+                    _ => C64::new(re[r - 1], im[r - 1]),
+                };
                 let t = central_term(
                     &self.ctx,
                     node,
-                    (self.gb[r].as_ref(), self.b_norm2[r]),
-                    &batch,
+                    (direct, self.b_norm2[r]),
+                    batch,
                     &f.symbols,
                 );
                 (Source::Central, t, false)
             }
-            Report::Statistic(t) => (Source::Local, t, false),
-            Report::Decision { statistic, .. } => (Source::Local, statistic, true),
+            &Report::Statistic(t) => (Source::Local, t, false),
+            &Report::Decision { statistic, .. } => (Source::Local, statistic, true),
         };
         f.reports.push(Fused {
             node,
@@ -250,7 +303,13 @@ impl Cc {
     }
 
     fn decide(&mut self, now: SimTime, frame: u64) -> Option<CcDecision> {
-        let f = self.open.remove(&frame)?;
+        let mut f = self.open.close(frame)?;
+        if self.spare.direct.len() < SPARE {
+            let (mut re, mut im) = std::mem::take(&mut f.direct);
+            re.clear();
+            im.clear();
+            self.spare.direct.push((re, im));
+        }
         let soft_sum: f64 = (f.reports.iter())
             .filter(|r| !r.as_bit)
             .map(|r| r.statistic)
@@ -259,7 +318,9 @@ impl Cc {
         bit_stats.clear();
         bit_stats.extend(f.reports.iter().filter(|r| r.as_bit).map(|r| r.statistic));
         let n_soft = f.reports.len() - bit_stats.len();
-        let mut declared_at = Vec::with_capacity(self.cfg.levels.len());
+        let levels = self.cfg.levels.len();
+        let mut declared_at =
+            (self.spare.levels.pop()).unwrap_or_else(|| Vec::with_capacity(levels));
         let (declared, statistic, threshold) = self.at_level(0, n_soft, soft_sum, &bit_stats);
         declared_at.push(declared);
         for l in 1..self.cfg.levels.len() {
@@ -321,13 +382,13 @@ impl Cache {
 }
 
 /// Node r's term of eq. (25) from its samples, as `detect::glrt_term`: the CC
-/// removes the direct path with the known X and G (Sec. III-A), as
-/// `(G_r^H b_r)^H X conj(u)`, and adds the batch's quantization variance to
-/// the noise.
+/// removes the direct path `direct = (G_r^H b_r)^H X conj(u)` (zero for the
+/// BS), known from X and G (Sec. III-A), and adds the batch's quantization
+/// variance to the noise.
 fn central_term(
     ctx: &DropCtx,
     node: NodeId,
-    (gb, b_norm2): (Option<&crate::linalg::CVec>, f64),
+    (direct, b_norm2): (C64, f64),
     batch: &Batch,
     sym: &FrameSymbols,
 ) -> f64 {
@@ -342,9 +403,6 @@ fn central_term(
         }
         &Batch::Projected { y_b, .. } => (y_b, 0.0),
     };
-    let direct = gb.map_or(Default::default(), |gb| {
-        dotc(gb.as_slice(), sym.xu.as_slice())
-    });
     let noise = ctx.noise_w() + quantization;
     (y_b - direct).norm_sqr() / (noise * b_norm2 * sym.u_norm2)
 }

@@ -119,7 +119,7 @@ impl Receiver {
         &mut self,
         frame: u64,
         obs: Observation,
-        known: Option<Arc<FrameSymbols>>,
+        known: Option<&Arc<FrameSymbols>>,
         deadline: SimTime,
         eta: &mut dyn FnMut(u64) -> SimTime,
     ) -> Option<Message<Report>> {
@@ -136,14 +136,21 @@ impl Receiver {
             }
             ReportPolicy::Statistic | ReportPolicy::Decision => {}
         }
-        let symbols = match known.or_else(|| self.early.remove(&frame)) {
+        let early;
+        let symbols = match known {
             Some(s) => s,
-            None => {
-                self.waiting.insert(frame, (obs, deadline));
-                return None;
-            }
+            None => match self.early.remove(&frame) {
+                Some(s) => {
+                    early = s;
+                    &early
+                }
+                None => {
+                    self.waiting.insert(frame, (obs, deadline));
+                    return None;
+                }
+            },
         };
-        self.local_report(frame, &obs, &symbols, deadline, eta)
+        self.local_report(frame, &obs, symbols, deadline, eta)
     }
 
     /// Frame `frame`'s symbols arrived over the downlink.

@@ -1,12 +1,13 @@
-//! The event kernel: a binary heap of events totally ordered by (time, sequence).
+//! The event kernel: events totally ordered by (time, sequence), in a short
+//! sorted queue with a binary heap for overflow.
 
 use super::SimTime;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// One queued event's key: ordered by `(time, seq)` reversed, so that the
 /// max-heap [`BinaryHeap`] pops the earliest. The event itself waits in a
-/// slab at `slot`: the heap moves 24-byte keys, not events.
+/// slab at `slot`: the queues move 24-byte keys, not events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Key {
     time: SimTime,
@@ -26,6 +27,9 @@ impl Ord for Key {
     }
 }
 
+/// Keys the sorted queue holds at most before the heap takes them all.
+const SHORT: usize = 32;
+
 /// An event scheduled before the kernel's current time: time never runs
 /// backwards, so the kernel refuses it (it is a bug in the caller, not a
 /// condition to paper over).
@@ -43,8 +47,19 @@ pub struct SchedulingError {
 ///
 /// Time never runs backwards: scheduling before [`Kernel::now`] is refused
 /// with a [`SchedulingError`].
+///
+/// The keys wait in a sorted queue while there are at most [`SHORT`] of
+/// them, the earliest first, and in a binary heap once there are more (until
+/// they are down to a quarter of that again). A frame keeps a few dozen
+/// events pending, so the heap is usually empty: a pop is then a
+/// `pop_front`, where a heap sifts through every level with branches it
+/// cannot predict. Which structure holds the keys never changes the order:
+/// it is the total order of `(time, seq)` either way (tested against a heap).
 #[derive(Debug)]
 pub struct Kernel<E> {
+    /// The keys, sorted by `(time, seq)`, while there are few (else empty).
+    short: VecDeque<Key>,
+    /// The keys while there are many (else empty).
     heap: BinaryHeap<Key>,
     /// Queued events by slot; `None` slots are free.
     slots: Vec<Option<E>>,
@@ -58,6 +73,7 @@ impl<E> Kernel<E> {
     /// An empty queue at time zero.
     pub fn new() -> Self {
         Kernel {
+            short: VecDeque::with_capacity(SHORT),
             heap: BinaryHeap::new(),
             slots: Vec::new(),
             free: Vec::new(),
@@ -89,17 +105,40 @@ impl<E> Kernel<E> {
                 u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 queued events")
             }
         };
-        self.heap.push(Key {
+        let key = Key {
             time: at,
             seq,
             slot,
-        });
+        };
+        if !self.heap.is_empty() {
+            self.heap.push(key);
+        } else if self.short.len() == SHORT {
+            self.heap.extend(self.short.drain(..));
+            self.heap.push(key);
+        } else {
+            // After every queued key of time <= at (its seq is the largest
+            // yet), found from the back: new events are mostly the latest.
+            let mut i = self.short.len();
+            while i > 0 && self.short[i - 1].time > at {
+                i -= 1;
+            }
+            self.short.insert(i, key);
+        }
         Ok(())
     }
 
     /// Pops the earliest event and advances `now` to its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let Key { time, slot, .. } = self.heap.pop()?;
+        let Key { time, slot, .. } = if self.heap.is_empty() {
+            self.short.pop_front()?
+        } else {
+            let key = self.heap.pop().expect("not empty");
+            if self.heap.len() <= SHORT / 4 {
+                // Back to the sorted queue (heap pops come out in order).
+                self.short.extend(std::iter::from_fn(|| self.heap.pop()));
+            }
+            key
+        };
         self.now = time;
         self.free.push(slot);
         let event = self.slots[slot as usize]
@@ -110,12 +149,12 @@ impl<E> Kernel<E> {
 
     /// The time of the next event, if any, without popping it.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|k| k.time)
+        self.heap.peek().or(self.short.front()).map(|k| k.time)
     }
 
     /// Events still queued.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.short.len() + self.heap.len()
     }
 
     /// Whether no event is queued.
@@ -199,6 +238,45 @@ mod tests {
         assert_eq!(k.pop(), Some((SimTime(100), 3)));
         assert_eq!(k.pop(), Some((SimTime(200), 4)));
         assert!(k.is_empty());
+    }
+
+    /// Against a plain binary heap of `(time, seq)`: in steady states shorter
+    /// and much longer than the sorted queue, with equal times and events at
+    /// `now`, then draining (heap to queue) and growing again.
+    #[test]
+    fn pops_as_a_heap_does_at_every_size() {
+        let mut rng = stream(2, &[STREAM_TEST, 0x6b65]);
+        for pending in [1usize, 5, 31, 32, 33, 100, 1000] {
+            let mut k = Kernel::new();
+            let mut heap = BinaryHeap::new();
+            let mut seq = 0u64;
+            for _ in 0..50_000 {
+                while heap.len() < pending {
+                    let spread = *[1u64, 10, 1000].get(rng.random_range(0..3)).unwrap();
+                    let t = SimTime(k.now().0 + rng.random_range(0..spread));
+                    k.schedule(t, seq).unwrap();
+                    heap.push(std::cmp::Reverse((t, seq)));
+                    seq += 1;
+                }
+                let std::cmp::Reverse(want) = heap.pop().unwrap();
+                assert_eq!(k.peek_time(), Some(want.0));
+                assert_eq!(k.pop(), Some(want), "pending {pending}");
+                assert_eq!(k.len(), heap.len());
+            }
+            // Drain (back through the sorted queue), then grow again.
+            for round in 0..2 {
+                while let Some(std::cmp::Reverse(want)) = heap.pop() {
+                    assert_eq!(k.pop(), Some(want), "pending {pending}, draining");
+                }
+                assert!(k.is_empty());
+                for _ in 0..(round + 1) * pending {
+                    let t = SimTime(k.now().0 + rng.random_range(0..100u64));
+                    k.schedule(t, seq).unwrap();
+                    heap.push(std::cmp::Reverse((t, seq)));
+                    seq += 1;
+                }
+            }
+        }
     }
 
     #[test]

@@ -24,12 +24,14 @@ enum Hop {
     /// The node's own link (uplink or downlink, by the cargo).
     Access,
     /// Shared aggregation segment `s`, where the node is sender `sender`.
-    Segment { s: usize, sender: usize },
+    Segment { s: u32, sender: u32 },
 }
 
-/// A message on its way.
+/// A message on its way (its cargo waits beside it, in
+/// `World::cargos`: a flight stays small enough to move cheaply).
 pub(super) struct Flight {
-    cargo: Cargo,
+    /// Whether it is a report to the CC (else a downlink message).
+    up: bool,
     slot: usize,
     /// The node of `slot` (the sender of a report, the recipient of a
     /// downlink message).
@@ -54,18 +56,18 @@ pub(super) struct Flight {
 
 impl Flight {
     fn link(&self) -> LinkId {
-        match (self.hops[self.hop], &self.cargo) {
+        match (self.hops[self.hop], self.up) {
             (Some(Hop::Segment { s, .. }), _) => LinkId::Agg(s as u16),
-            (_, Cargo::Up(_)) => LinkId::Up(self.node),
-            (_, Cargo::Down(_)) => LinkId::Down(self.node),
+            (_, true) => LinkId::Up(self.node),
+            (_, false) => LinkId::Down(self.node),
         }
     }
 
     /// Where it is going: the CC, or the node.
     fn to(&self) -> Sender {
-        match self.cargo {
-            Cargo::Up(_) => Sender::Cc,
-            Cargo::Down(_) => Sender::Node(self.node),
+        match self.up {
+            true => Sender::Cc,
+            false => Sender::Node(self.node),
         }
     }
 }
@@ -81,7 +83,10 @@ impl World {
         let segment = self.slots[slot].segment;
         let hops = [
             Some(Hop::Access),
-            segment.map(|(s, sender)| Hop::Segment { s, sender }),
+            segment.map(|(s, sender)| Hop::Segment {
+                s: s as u32,
+                sender: sender as u32,
+            }),
         ];
         let (frame, kind, from) = (msg.frame, msg.payload.kind(), msg.from);
         let bytes = msg.wire_len() + self.slots[slot].uplink.config().header_bytes;
@@ -121,8 +126,18 @@ impl World {
         (frame, kind, from, bytes): (u64, MessageKind, Sender, u64),
     ) -> Result<(), EngineError> {
         self.metrics.messages += 1;
-        let flight = Flight {
-            cargo,
+        let id = match self.free_flights.pop() {
+            Some(i) => i,
+            None => {
+                self.flights.push(None);
+                self.cargos.push(None);
+                (self.flights.len() - 1) as u32
+            }
+        };
+        let up = matches!(cargo, Cargo::Up(_));
+        self.cargos[id as usize] = Some(cargo);
+        self.flights[id as usize] = Some(Flight {
+            up,
             slot,
             node: self.slots[slot].receiver.node(),
             frame,
@@ -135,17 +150,7 @@ impl World {
             lost: None,
             finish: now,
             sent: now,
-        };
-        let id = match self.free_flights.pop() {
-            Some(i) => {
-                self.flights[i as usize] = Some(flight);
-                i
-            }
-            None => {
-                self.flights.push(Some(flight));
-                (self.flights.len() - 1) as u32
-            }
-        };
+        });
         self.start_hop(now, id)
     }
 
@@ -189,7 +194,7 @@ impl World {
     /// its deadline passed (only under `stale = "skip"`).
     fn is_stale(&self, now: SimTime, frame: u64) -> bool {
         self.net.transport.stale == Stale::Skip
-            && (now > self.deadline(frame) || self.live.get(&frame).is_none_or(|l| l.decided))
+            && (now > self.deadline(frame) || self.live.get(frame).is_none_or(|l| l.decided))
     }
 
     /// Sends one packet of flight `id` on its current hop (`attempt` from 1).
@@ -205,6 +210,7 @@ impl World {
         let (frame, slot) = (f.frame, f.slot);
         match f.hops[f.hop] {
             Some(Hop::Segment { s, sender }) => {
+                let (s, sender) = (s as usize, sender as usize);
                 // Under `skip`, an idle segment does not start what cannot
                 // reach the CC by the deadline (a busy one judges it when
                 // its turn comes, in `serve_next`).
@@ -219,7 +225,7 @@ impl World {
                 match self.segments[s].offer(now, sender, id, bytes) {
                     Offered::Started { finish } => {
                         self.note_send(id, now, finish, bytes);
-                        self.schedule(finish, Event::SegmentDone(s))?;
+                        self.schedule(finish, Event::SegmentDone(s as u32))?;
                         self.flight(id).pending += 1;
                     }
                     Offered::Queued => self.flight(id).pending += 1,
@@ -235,9 +241,9 @@ impl World {
             }
             _ => {
                 let s = &mut self.slots[slot];
-                let l = match &f.cargo {
-                    Cargo::Up(_) => &mut s.uplink,
-                    Cargo::Down(_) => s.downlink.as_mut().expect("only RAP slots have downlinks"),
+                let l = match f.up {
+                    true => &mut s.uplink,
+                    false => s.downlink.as_mut().expect("only RAP slots have downlinks"),
                 };
                 match l.send_raw(now, bytes) {
                     Transmission::Delivered {
@@ -298,14 +304,19 @@ impl World {
                 });
             }
             self.flight(id).pending += 1;
-            return self.schedule(
-                at,
-                Event::Retransmit {
-                    flight: id,
-                    bytes,
-                    attempt: attempt + 1,
-                },
-            );
+            let retry = (bytes, attempt + 1);
+            let entry = match self.free_retransmits.pop() {
+                Some(e) => {
+                    self.retransmits[e as usize] = retry;
+                    e
+                }
+                None => {
+                    self.retransmits.push(retry);
+                    u32::try_from(self.retransmits.len() - 1)
+                        .expect("fewer than 2^32 pending retransmissions")
+                }
+            };
+            return self.schedule(at, Event::Retransmit { flight: id, entry });
         }
         let f = self.flight(id);
         f.lost.get_or_insert(reason);
@@ -369,7 +380,7 @@ impl World {
         }
         if let Some((next, bytes, finish)) = self.segments[s].start_next(now) {
             self.note_send(next, now, finish, bytes);
-            self.schedule(finish, Event::SegmentDone(s))?;
+            self.schedule(finish, Event::SegmentDone(s as u32))?;
         }
         Ok(())
     }
@@ -423,15 +434,19 @@ impl World {
             f.pending = 0;
             return self.start_hop(now, id);
         }
-        let f = self.flights[id as usize].take().expect("a live flight");
+        let (slot, sent) = (f.slot, f.sent);
+        self.flights[id as usize] = None;
+        let cargo = self.cargos[id as usize]
+            .take()
+            .expect("a live flight's cargo");
         self.free_flights.push(id);
-        match f.cargo {
+        match cargo {
             Cargo::Up(msg) => {
                 self.metrics.reports_delivered += 1;
-                self.metrics.report_delay_sum_s += (now - f.sent).as_secs();
-                self.on_cc_input(now, f.slot, msg)
+                self.metrics.report_delay_sum_s += (now - sent).as_secs();
+                self.on_cc_input(now, slot, &msg)
             }
-            Cargo::Down(msg) => self.on_node_input(now, f.slot, msg)?,
+            Cargo::Down(msg) => self.on_node_input(now, slot, msg)?,
         }
         Ok(())
     }
@@ -444,6 +459,7 @@ impl World {
         reason: Option<DropReason>,
     ) -> Result<(), EngineError> {
         let f = self.flights[id as usize].take().expect("a live flight");
+        self.cargos[id as usize] = None;
         self.free_flights.push(id);
         let reason = reason.unwrap_or(DropReason::Loss);
         match reason {
@@ -471,7 +487,7 @@ impl World {
     /// link is lost.
     pub(super) fn cut_flights(&mut self, now: SimTime, slot: usize) {
         for f in self.flights.iter_mut().flatten() {
-            let on_access = f.hop == 0 && matches!(f.cargo, Cargo::Up(_));
+            let on_access = f.hop == 0 && f.up;
             if f.slot == slot && on_access && f.finish > now {
                 f.lost = Some(DropReason::Crash);
             }
