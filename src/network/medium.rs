@@ -334,7 +334,8 @@ impl Medium {
         self.draw(ctx, frame, p_target, spare)
     }
 
-    /// Keeps a finished frame's buffers for the next [`Medium::draw_frame_recycled`].
+    /// Keeps a finished frame's buffers (up to eight frames') for the next
+    /// [`Medium::draw_frame_recycled`].
     pub fn recycle(&mut self, truth: FrameTruth) {
         if self.spare.len() < 8 {
             let xu = Arc::try_unwrap(truth.symbols).ok().map(|s| s.xu);
