@@ -349,6 +349,11 @@ fn mul_slice_into(a: &[C64], n: usize, v: &[C64], conj: bool, o: &mut [C64]) {
 mod tests {
     use super::*;
 
+    /// `n` CN(0, 1) entries as a vector.
+    fn cn_vec(rng: &mut impl rand::Rng, n: usize) -> CVec {
+        CVec::from_iterator(n, cn_matrix(rng, n, 1, 1.0).iter().copied())
+    }
+
     /// Each kernel compiled for AVX-512 (taken where the CPU has it) gives
     /// the bits of its baseline build: no fused multiply-adds, same order.
     #[test]
@@ -424,7 +429,7 @@ mod tests {
             (17, 4),
         ] {
             let a = cn_matrix(&mut rng, n, k, 1.0);
-            let v = CVec::from_iterator(k, cn_matrix(&mut rng, k, 1, 1.0).iter().copied());
+            let v = cn_vec(&mut rng, k);
             assert_eq!(Planes::new(&a).mul_vec(&v), mul_vec(&a, &v), "{n} x {k}");
         }
     }
@@ -437,7 +442,7 @@ mod tests {
         let mut rng = crate::rng::stream(7, &[crate::rng::STREAM_TEST]);
         for (n, k) in [(10, 16), (20, 16), (3, 7), (9, 1)] {
             let g = cn_matrix(&mut rng, k, n, 1.0);
-            let x = CVec::from_iterator(k, cn_matrix(&mut rng, k, 1, 1.0).iter().copied());
+            let x = cn_vec(&mut rng, k);
             let rows = g.adjoint();
             let got = Planes::new(&rows).mul_vec(&x);
             for (i, col) in g.column_iter().enumerate() {
@@ -452,8 +457,8 @@ mod tests {
         let mut rng = crate::rng::stream(6, &[crate::rng::STREAM_TEST]);
         for (n, l) in [(20, 30), (1, 1), (3, 7), (0, 3)] {
             let z = cn_matrix(&mut rng, n, l, 2.0);
-            let x = CVec::from_iterator(n, cn_matrix(&mut rng, n, 1, 1.0).iter().copied());
-            let y = CVec::from_iterator(l, cn_matrix(&mut rng, l, 1, 1.0).iter().copied());
+            let x = cn_vec(&mut rng, n);
+            let y = cn_vec(&mut rng, l);
             for alpha in [C64::new(0.3, -1.7), C64::new(-2.5, 0.0)] {
                 let mut want = z.clone();
                 want.ger(alpha, &x, &y, C64::new(1.0, 0.0));

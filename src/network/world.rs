@@ -36,30 +36,25 @@ enum Event {
     FrameStart(u64),
     Observe {
         frame: u64,
-        slot: u32,
+        slot: usize,
     },
     Deadline(u64),
     /// A packet of a flight reaches the end of its hop.
     PacketArrive {
         flight: u32,
     },
-    /// A lost packet is sent again (reliable transport); its size and
-    /// attempt wait in `World::retransmits` at `entry` (an event stays 16
-    /// bytes: it moves in two registers).
+    /// A lost packet is sent again (reliable transport).
     Retransmit {
         flight: u32,
-        entry: u32,
+        bytes: u64,
+        attempt: u32,
     },
     /// A shared segment's service ends.
-    SegmentDone(u32),
+    SegmentDone(usize),
     /// The node of a slot crashes, or restarts.
-    Crash(u32),
-    Restart(u32),
+    Crash(usize),
+    Restart(usize),
 }
-
-// An event moves in two registers (a larger one goes through memory, and is
-// read back wider than it was written: a store-forwarding stall per event).
-const _: () = assert!(std::mem::size_of::<Event>() == 16);
 
 /// A frame between its start and its decision.
 struct Live {
@@ -119,13 +114,9 @@ pub struct World {
     slots: Vec<Slot>,
     /// Messages on their way, by id (free ids reused).
     flights: Vec<Option<Flight>>,
-    /// What each flight carries, by id.
-    cargos: Vec<Option<transport::Cargo>>,
-    /// Pending retransmissions' (packet bytes, attempt), by entry (free
-    /// entries reused).
-    retransmits: Vec<(u64, u32)>,
-    free_retransmits: Vec<u32>,
     free_flights: Vec<u32>,
+    /// What each flight carries, by id (beside it: a flight stays small).
+    cargos: Vec<Option<transport::Cargo>>,
     /// Shared aggregation segments; queued items are flight ids.
     segments: Vec<Segment<u32>>,
     cc: Cc,
@@ -202,10 +193,8 @@ impl World {
             kernel: Kernel::new(),
             slots,
             flights: Vec::new(),
-            cargos: Vec::new(),
-            retransmits: Vec::new(),
-            free_retransmits: Vec::new(),
             free_flights: Vec::new(),
+            cargos: Vec::new(),
             segments,
             cc,
             live: OpenFrames::new(),
@@ -265,9 +254,9 @@ impl World {
             for slot in 0..self.slots.len() {
                 let r = self.slots[slot].receiver.node().index();
                 if let Some(Some(f)) = self.net.faults.get(r).copied() {
-                    self.schedule(f.crash, Event::Crash(slot as u32))?;
+                    self.schedule(f.crash, Event::Crash(slot))?;
                     if let Some(t) = f.restart {
-                        self.schedule(t, Event::Restart(slot as u32))?;
+                        self.schedule(t, Event::Restart(slot))?;
                     }
                 }
             }
@@ -275,16 +264,16 @@ impl World {
         while let Some((now, ev)) = self.kernel.pop() {
             match ev {
                 Event::FrameStart(n) => self.on_frame_start(now, n, frames)?,
-                Event::Observe { frame, slot } => self.on_observe(now, frame, slot as usize)?,
+                Event::Observe { frame, slot } => self.on_observe(now, frame, slot)?,
                 Event::PacketArrive { flight } => self.on_packet(now, flight)?,
-                Event::Retransmit { flight, entry } => {
-                    let (bytes, attempt) = self.retransmits[entry as usize];
-                    self.free_retransmits.push(entry);
-                    self.on_retransmit(now, flight, bytes, attempt)?
-                }
-                Event::SegmentDone(s) => self.on_segment_done(now, s as usize)?,
-                Event::Crash(slot) => self.on_crash(now, slot as usize),
-                Event::Restart(slot) => self.slots[slot as usize].down = false,
+                Event::Retransmit {
+                    flight,
+                    bytes,
+                    attempt,
+                } => self.on_retransmit(now, flight, bytes, attempt)?,
+                Event::SegmentDone(s) => self.on_segment_done(now, s)?,
+                Event::Crash(slot) => self.on_crash(now, slot),
+                Event::Restart(slot) => self.slots[slot].down = false,
                 Event::Deadline(n) => {
                     if let Some(d) = self.cc.on_deadline(now, n) {
                         self.decided(d);
@@ -358,7 +347,6 @@ impl World {
         }
         for slot in 0..self.slots.len() {
             let at = now.plus(self.slots[slot].observe_after);
-            let slot = slot as u32;
             self.schedule(at, Event::Observe { frame: n, slot })?;
         }
         self.schedule(self.deadline(n), Event::Deadline(n))?;

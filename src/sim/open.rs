@@ -65,16 +65,6 @@ impl<T> OpenFrames<T> {
         }
         value
     }
-
-    /// Frames open.
-    pub fn len(&self) -> usize {
-        self.ring.iter().filter(|v| v.is_some()).count()
-    }
-
-    /// Whether no frame is open.
-    pub fn is_empty(&self) -> bool {
-        self.ring.is_empty()
-    }
 }
 
 impl<T> Default for OpenFrames<T> {
@@ -114,8 +104,6 @@ mod tests {
                 *v += 1;
                 *map.get_mut(&f).unwrap() += 1;
             }
-            assert_eq!(ring.len(), map.len());
-            assert_eq!(ring.is_empty(), map.is_empty());
         }
     }
 

@@ -225,7 +225,7 @@ impl World {
                 match self.segments[s].offer(now, sender, id, bytes) {
                     Offered::Started { finish } => {
                         self.note_send(id, now, finish, bytes);
-                        self.schedule(finish, Event::SegmentDone(s as u32))?;
+                        self.schedule(finish, Event::SegmentDone(s))?;
                         self.flight(id).pending += 1;
                     }
                     Offered::Queued => self.flight(id).pending += 1,
@@ -304,19 +304,14 @@ impl World {
                 });
             }
             self.flight(id).pending += 1;
-            let retry = (bytes, attempt + 1);
-            let entry = match self.free_retransmits.pop() {
-                Some(e) => {
-                    self.retransmits[e as usize] = retry;
-                    e
-                }
-                None => {
-                    self.retransmits.push(retry);
-                    u32::try_from(self.retransmits.len() - 1)
-                        .expect("fewer than 2^32 pending retransmissions")
-                }
-            };
-            return self.schedule(at, Event::Retransmit { flight: id, entry });
+            return self.schedule(
+                at,
+                Event::Retransmit {
+                    flight: id,
+                    bytes,
+                    attempt: attempt + 1,
+                },
+            );
         }
         let f = self.flight(id);
         f.lost.get_or_insert(reason);
@@ -380,7 +375,7 @@ impl World {
         }
         if let Some((next, bytes, finish)) = self.segments[s].start_next(now) {
             self.note_send(next, now, finish, bytes);
-            self.schedule(finish, Event::SegmentDone(s as u32))?;
+            self.schedule(finish, Event::SegmentDone(s))?;
         }
         Ok(())
     }
