@@ -9,7 +9,8 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use iaps::network::{
-    Fidelity, NetParams, PfaEstimator, PointSpec, drop_ctx, prepare_drop, run_drop, run_drops,
+    Fidelity, NetParams, PfaEstimator, PointSpec, drop_ctx, drop_scene, prepare_drop, run_drop,
+    run_drops,
 };
 use iaps::params::Params;
 use iaps::power::Policy;
@@ -53,18 +54,27 @@ fn frames(c: &mut Criterion) {
     g.finish();
 }
 
-/// Everything a drop needs before its first frame: scene, power allocation,
-/// precoder, detectors, design at every level, analytic Pd, actors.
+/// A drop's set-up with the LP and with the closed form, two ways:
+/// `scene_*` is what the NumPy reference's set-up covers (scene, power
+/// allocation, precoder: the "scene" and "LP" kernels); `drop_*` is
+/// everything a drop needs before and through its first frame (also the
+/// detectors, the design at every level, the analytic Pd, the actors).
 fn setup(c: &mut Criterion) {
     let mut g = c.benchmark_group("setup");
-    for (name, policy) in [("drop_lp", Policy::Lp), ("drop_closed_form", Policy::MaxP0)] {
+    for (name, policy) in [("lp", Policy::Lp), ("closed_form", Policy::MaxP0)] {
         let mut p = Params::paper();
         p.power.policy = policy;
         let mut s = PointSpec::new(&p, &NetParams::default(), 1, 0);
         s.fidelity = Fidelity::Statistic;
         s.roc = iaps::scenario::ROC_PFA.to_vec();
         let mut d = 0u64;
-        g.bench_function(name, |b| {
+        g.bench_function(format!("scene_{name}"), |b| {
+            b.iter(|| {
+                d += 1;
+                black_box(drop_scene(&s, d % 64).unwrap())
+            })
+        });
+        g.bench_function(format!("drop_{name}"), |b| {
             b.iter(|| {
                 d += 1;
                 black_box(run_drop(&s, d % 64).unwrap())

@@ -33,6 +33,7 @@ pub use medium::{Fidelity, FrameTruth, Generators, Medium};
 pub use metrics::{FrameRecord, FusedCounts, LevelMetrics, LinkReport, RunMetrics};
 pub use prepare::{Prepared, prepare_drop};
 pub use run::{
-    DropError, DropReport, PfaEstimator, PointSpec, RunOutput, drop_ctx, run_drop, run_drops,
+    DropError, DropReport, PfaEstimator, PointSpec, RunOutput, drop_ctx, drop_scene, run_drop,
+    run_drops,
 };
 pub use world::{EngineError, World, WorldConfig, WorldOutput};

@@ -6,6 +6,7 @@ use super::metrics::FrameRecord;
 use super::prepare::{Prepared, prepare_drop};
 use super::world::EngineError;
 use super::{NetParams, RunMetrics};
+use crate::linalg::CMat;
 use crate::node::{DropCtx, DropId, drop_stream};
 use crate::params::Params;
 use crate::power::allocate;
@@ -127,9 +128,10 @@ pub struct RunOutput {
     pub frames: Vec<FrameRecord>,
 }
 
-/// The context of drop `drop` of `spec`: its scene and, after power
-/// allocation, its precoder. `None` when the SINR targets cannot be met.
-pub fn drop_ctx(spec: &PointSpec, drop: u64) -> Result<Option<Arc<DropCtx>>, DropError> {
+/// Drop `drop` of `spec` as far as its power allocation: its scene and
+/// precoder `W`, or `None` when the SINR targets cannot be met. This is the
+/// set-up the speed targets compare with NumPy's (docs/performance.md).
+pub fn drop_scene(spec: &PointSpec, drop: u64) -> Result<Option<(Scene, CMat)>, DropError> {
     let id = spec.drop_id(drop);
     let p = spec.params.as_ref();
     let common = spec.common_random_numbers;
@@ -139,6 +141,17 @@ pub fn drop_ctx(spec: &PointSpec, drop: u64) -> Result<Option<Arc<DropCtx>>, Dro
         return Ok(None);
     };
     let w = scene.precoder(&alloc.p);
+    Ok(Some((scene, w)))
+}
+
+/// The context of drop `drop` of `spec`: its scene and, after power
+/// allocation, its precoder ([`drop_scene`]) and the nodes' detectors.
+/// `None` when the SINR targets cannot be met.
+pub fn drop_ctx(spec: &PointSpec, drop: u64) -> Result<Option<Arc<DropCtx>>, DropError> {
+    let Some((scene, w)) = drop_scene(spec, drop)? else {
+        return Ok(None);
+    };
+    let (id, common) = (spec.drop_id(drop), spec.common_random_numbers);
     let ctx = DropCtx::new(id, spec.seed, common, spec.params.clone(), scene, w);
     Ok(Some(Arc::new(ctx)))
 }

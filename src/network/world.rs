@@ -8,8 +8,8 @@ use super::medium::{FrameTruth, Medium};
 use super::metrics::{FrameRecord, LevelMetrics, LinkReport, RunMetrics};
 use super::{NetParams, SymbolDelivery};
 use crate::node::{
-    Cc, CcDecision, CcInput, Downlink, DropCtx, DropId, Level, Message, Receiver, Report, Sender,
-    Source, SymbolBlock,
+    Cc, CcDecision, CcInput, Downlink, DropCtx, DropId, Level, Message, MessageKind, Receiver,
+    Sender, Source, SymbolBlock,
 };
 use crate::radio::{SPEED_OF_LIGHT, distance};
 use crate::rng::STREAM_LINK;
@@ -112,6 +112,12 @@ pub struct World {
     medium: Medium,
     kernel: Kernel<Event>,
     slots: Vec<Slot>,
+    /// The slots by `(observe_after, slot)`: the order a frame's
+    /// observations are scheduled in, so that each lands at the back of the
+    /// kernel's sorted queue. Equal times keep the slot order, and all are
+    /// scheduled one after the other, so the order of events is the slot
+    /// loop's (the kernel orders by time, then by scheduling).
+    observe_order: Vec<usize>,
     /// Messages on their way, by id (free ids reused).
     flights: Vec<Option<Flight>>,
     free_flights: Vec<u32>,
@@ -152,7 +158,7 @@ impl World {
     ) -> Self {
         let layout = &ctx.scene.layout;
         let air = SimTime::from_secs(net.symbol_time_s * ctx.frame_symbols() as f64);
-        let slots = receivers
+        let slots: Vec<Slot> = receivers
             .into_iter()
             .map(|receiver| {
                 let node = receiver.node();
@@ -183,6 +189,8 @@ impl World {
         let segments = (net.aggregation.iter())
             .map(|a| Segment::new(a.segment.clone(), a.nodes.len()))
             .collect();
+        let mut observe_order: Vec<usize> = (0..slots.len()).collect();
+        observe_order.sort_by_key(|&i: &usize| (slots[i].observe_after, i));
         World {
             interval: SimTime::from_secs(net.frame_interval_s).max(air),
             budget: SimTime::from_secs(net.deadline_s),
@@ -192,6 +200,7 @@ impl World {
             medium,
             kernel: Kernel::new(),
             slots,
+            observe_order,
             flights: Vec::new(),
             free_flights: Vec::new(),
             cargos: Vec::new(),
@@ -238,6 +247,7 @@ impl World {
         }
     }
 
+    #[inline(always)]
     fn schedule(&mut self, at: SimTime, ev: Event) -> Result<(), EngineError> {
         self.kernel
             .schedule(at, ev)
@@ -345,7 +355,8 @@ impl World {
                 }
             }
         }
-        for slot in 0..self.slots.len() {
+        for k in 0..self.observe_order.len() {
+            let slot = self.observe_order[k];
             let at = now.plus(self.slots[slot].observe_after);
             self.schedule(at, Event::Observe { frame: n, slot })?;
         }
@@ -417,15 +428,22 @@ impl World {
         Ok(())
     }
 
-    fn on_cc_input(&mut self, now: SimTime, slot: usize, msg: &Message<Report>) {
-        let (frame, kind) = (msg.frame, msg.payload.kind());
-        let node = self.slots[slot].receiver.node();
-        match self.cc.on_report(now, msg) {
+    /// What the CC made of a report of `frame` (`kind`) from the node of
+    /// `slot`.
+    fn on_cc_input(
+        &mut self,
+        now: SimTime,
+        slot: usize,
+        (frame, kind): (u64, MessageKind),
+        input: CcInput,
+    ) {
+        match input {
             CcInput::Stored => {}
             CcInput::Decided(d) => self.decided(d),
             CcInput::Late => {
                 self.metrics.late += 1;
                 if self.tracing() {
+                    let node = self.slots[slot].receiver.node();
                     self.note(TraceEvent::Late {
                         at: now,
                         frame,

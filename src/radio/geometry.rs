@@ -81,7 +81,8 @@ impl Layout {
         let target = g.target.unwrap_or([side / 2.0, side / 2.0]);
         let mut placed = vec![target];
         let min_sq = g.min_distance_m * g.min_distance_m;
-        let mut place = |fixed: Option<[f64; 2]>, what: String, rng: &mut R| {
+        // `what` names the node only if placement fails (no string per node).
+        let mut place = |fixed: Option<[f64; 2]>, what: &dyn Fn() -> String, rng: &mut R| {
             if let Some(p) = fixed {
                 placed.push(p);
                 return Ok(p);
@@ -100,22 +101,22 @@ impl Layout {
                 }
             }
             Err(GeometryError::Crowded {
-                what,
+                what: what(),
                 min_m: g.min_distance_m,
                 region_m: side,
                 tries: MAX_TRIES,
             })
         };
-        let bs = place(g.bs, "the BS".into(), rng)?;
+        let bs = place(g.bs, &|| "the BS".into(), rng)?;
         let mut rap_pos = Vec::with_capacity(raps);
         for r in 0..raps {
             let fixed = g.raps.as_ref().map(|v| v[r]);
-            rap_pos.push(place(fixed, format!("RAP {}", r + 1), rng)?);
+            rap_pos.push(place(fixed, &|| format!("RAP {}", r + 1), rng)?);
         }
         let mut user_pos = Vec::with_capacity(users);
         for k in 0..users {
             let fixed = g.users.as_ref().map(|v| v[k]);
-            user_pos.push(place(fixed, format!("user {}", k + 1), rng)?);
+            user_pos.push(place(fixed, &|| format!("user {}", k + 1), rng)?);
         }
         Ok(Layout {
             bs,

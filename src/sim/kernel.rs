@@ -89,6 +89,7 @@ impl<E> Kernel<E> {
 
     /// Schedules `event` at `at`, which must not be before [`Kernel::now`];
     /// events at `now` pop after those already queued at `now`.
+    #[inline(always)]
     pub fn schedule(&mut self, at: SimTime, event: E) -> Result<(), SchedulingError> {
         if at < self.now {
             return Err(SchedulingError { at, now: self.now });

@@ -88,10 +88,9 @@ impl World {
                 sender: sender as u32,
             }),
         ];
-        let (frame, kind, from) = (msg.frame, msg.payload.kind(), msg.from);
         let bytes = msg.wire_len() + self.slots[slot].uplink.config().header_bytes;
         self.metrics.reports += 1;
-        self.fly(now, slot, Cargo::Up(msg), hops, (frame, kind, from, bytes))
+        self.fly(now, slot, Cargo::Up(msg), hops, bytes)
     }
 
     /// The CC's message onto the downlink of node `slot`.
@@ -101,29 +100,24 @@ impl World {
         slot: usize,
         msg: Message<Downlink>,
     ) -> Result<(), EngineError> {
-        let (frame, kind) = (msg.frame, msg.payload.kind());
         let link = self.slots[slot]
             .downlink
             .as_ref()
             .expect("only RAP slots have downlinks");
         let bytes = msg.wire_len() + link.config().header_bytes;
         let hops = [Some(Hop::Access), None];
-        self.fly(
-            now,
-            slot,
-            Cargo::Down(msg),
-            hops,
-            (frame, kind, Sender::Cc, bytes),
-        )
+        self.fly(now, slot, Cargo::Down(msg), hops, bytes)
     }
 
+    /// Puts `cargo` (`bytes` on the wire with its header) on its way from
+    /// or to the node of `slot`, over `hops`.
     fn fly(
         &mut self,
         now: SimTime,
         slot: usize,
         cargo: Cargo,
         hops: [Option<Hop>; 2],
-        (frame, kind, from, bytes): (u64, MessageKind, Sender, u64),
+        bytes: u64,
     ) -> Result<(), EngineError> {
         self.metrics.messages += 1;
         let id = match self.free_flights.pop() {
@@ -134,8 +128,11 @@ impl World {
                 (self.flights.len() - 1) as u32
             }
         };
-        let up = matches!(cargo, Cargo::Up(_));
-        self.cargos[id as usize] = Some(cargo);
+        // The message's tags are read where it now waits, in the slab.
+        let (up, frame, kind, from) = match self.cargos[id as usize].insert(cargo) {
+            Cargo::Up(m) => (true, m.frame, m.payload.kind(), m.from),
+            Cargo::Down(m) => (false, m.frame, m.payload.kind(), Sender::Cc),
+        };
         self.flights[id as usize] = Some(Flight {
             up,
             slot,
@@ -431,17 +428,24 @@ impl World {
         }
         let (slot, sent) = (f.slot, f.sent);
         self.flights[id as usize] = None;
-        let cargo = self.cargos[id as usize]
-            .take()
-            .expect("a live flight's cargo");
         self.free_flights.push(id);
-        match cargo {
+        // A report is read where it waits (moving it out first would copy
+        // it through the stack), and dropped before anything can reuse `id`.
+        let cargo = &mut self.cargos[id as usize];
+        match cargo.as_ref().expect("a live flight's cargo") {
             Cargo::Up(msg) => {
+                let input = self.cc.on_report(now, msg);
+                *cargo = None;
                 self.metrics.reports_delivered += 1;
                 self.metrics.report_delay_sum_s += (now - sent).as_secs();
-                self.on_cc_input(now, slot, &msg)
+                self.on_cc_input(now, slot, (frame, kind), input);
             }
-            Cargo::Down(msg) => self.on_node_input(now, slot, msg)?,
+            Cargo::Down(_) => {
+                let Some(Cargo::Down(msg)) = cargo.take() else {
+                    unreachable!("matched a downlink cargo")
+                };
+                self.on_node_input(now, slot, msg)?;
+            }
         }
         Ok(())
     }
