@@ -201,14 +201,27 @@ pub struct FrameTruth {
     sigma_nu: f64,
 }
 
-/// A finished frame's buffers, for the next frame's draw.
-#[derive(Debug, Default)]
-struct Spare {
-    alpha: Vec<C64>,
-    noise: Vec<Option<Generators>>,
-    direct: Vec<(C64, C64)>,
-    xu: Option<CVec>,
-    planes: (Vec<f64>, Vec<f64>),
+impl FrameTruth {
+    /// A frame with nothing drawn yet (buffers for [`Medium::draw_frame`]).
+    fn empty() -> Self {
+        FrameTruth {
+            target: false,
+            alpha: Vec::new(),
+            symbols: Arc::new(FrameSymbols {
+                xu: CVec::zeros(0),
+                u_norm2: 0.0,
+                u: None,
+                direct_b: Vec::new(),
+            }),
+            s: None,
+            direct_samples: None,
+            component: 0,
+            noise: Vec::new(),
+            direct: Vec::new(),
+            planes: (Vec::new(), Vec::new()),
+            sigma_nu: 0.0,
+        }
+    }
 }
 
 /// The medium of one drop.
@@ -242,7 +255,10 @@ pub struct Medium {
     /// node's first row in it.
     direct_blocks: Option<(DMatrix<f64>, Vec<Option<usize>>)>,
     /// Buffers of finished frames ([`Medium::recycle`]).
-    spare: Vec<Spare>,
+    /// Finished frames, whose buffers the next frames are drawn into. Boxed
+    /// because they are handed out boxed: a frame never moves.
+    #[allow(clippy::vec_box)]
+    spare: Vec<Box<FrameTruth>>,
 }
 
 impl Medium {
@@ -324,55 +340,84 @@ impl Medium {
     /// `p_target`) and gains, or the biasing component of a target-free frame;
     /// at statistic level also every observer's noise generators.
     pub fn draw_frame(&self, ctx: &DropCtx, frame: u64, p_target: f64) -> FrameTruth {
-        self.draw(ctx, frame, p_target, Spare::default())
+        let mut truth = FrameTruth::empty();
+        self.draw_into(ctx, frame, p_target, &mut truth);
+        truth
     }
 
     /// [`Medium::draw_frame`] into the buffers of a frame handed back with
     /// [`Medium::recycle`], if any (the same draws: only allocations differ).
-    pub fn draw_frame_recycled(&mut self, ctx: &DropCtx, frame: u64, p_target: f64) -> FrameTruth {
-        let spare = self.spare.pop().unwrap_or_default();
-        self.draw(ctx, frame, p_target, spare)
+    /// Boxed, so that the frame's truth stays where it is drawn: a frame is
+    /// a few hundred bytes, and moving it through the world's calls was a
+    /// measurable part of a statistic-level frame.
+    pub fn draw_frame_recycled(
+        &mut self,
+        ctx: &DropCtx,
+        frame: u64,
+        p_target: f64,
+    ) -> Box<FrameTruth> {
+        let mut truth = self
+            .spare
+            .pop()
+            .unwrap_or_else(|| Box::new(FrameTruth::empty()));
+        self.draw_into(ctx, frame, p_target, &mut truth);
+        truth
     }
 
-    /// Keeps a finished frame's buffers (up to eight frames') for the next
-    /// [`Medium::draw_frame_recycled`].
-    pub fn recycle(&mut self, truth: FrameTruth) {
+    /// Keeps a finished frame (up to eight) for the next
+    /// [`Medium::draw_frame_recycled`] to draw into.
+    pub fn recycle(&mut self, truth: Box<FrameTruth>) {
         if self.spare.len() < 8 {
-            let xu = Arc::try_unwrap(truth.symbols).ok().map(|s| s.xu);
-            self.spare.push(Spare {
-                alpha: truth.alpha,
-                noise: truth.noise,
-                direct: truth.direct,
-                xu,
-                planes: truth.planes,
-            });
+            self.spare.push(truth);
         }
     }
 
-    fn draw(&self, ctx: &DropCtx, frame: u64, p_target: f64, spare: Spare) -> FrameTruth {
+    /// Draws frame `frame` into `truth`, reusing its buffers (its symbols
+    /// too, unless someone still holds them). Every field is overwritten.
+    fn draw_into(&self, ctx: &DropCtx, frame: u64, p_target: f64, truth: &mut FrameTruth) {
         let mut rng = ctx.stream(STREAM_SYMBOLS, &[frame]);
         let beams = ctx.w.ncols();
         let l = ctx.frame_symbols();
         let nodes = ctx.scene.nodes();
-        let Spare {
-            mut alpha,
-            mut noise,
-            mut direct,
-            xu,
-            mut planes,
-        } = spare;
-        let (symbols, s) = match self.fidelity {
+        let zero = C64::new(0.0, 0.0);
+        if Arc::get_mut(&mut truth.symbols).is_none() {
+            truth.symbols = FrameTruth::empty().symbols;
+        }
+        let symbols = Arc::get_mut(&mut truth.symbols).expect("held only here");
+        let direct = &mut truth.direct;
+        direct.clear();
+        match self.fidelity {
             Fidelity::Sample => {
                 let s = cn_matrix_fast(&mut NoiseRng::from_rng(&mut rng), beams, l, 1.0);
-                (self.frame_symbols(&s), Some(s))
+                *symbols = self.frame_symbols(&s);
+                truth.s = Some(s);
             }
-            Fidelity::Statistic => (self.summary(ctx, &mut rng, xu, &mut planes), None),
-        };
+            Fidelity::Statistic => {
+                self.summary(ctx, &mut rng, symbols, &mut truth.planes);
+                truth.s = None;
+            }
+        }
+        if self.fidelity == Fidelity::Statistic {
+            // Each observing RAP's direct-path projections, for its
+            // observation (the medium) and its centralized term (the CC).
+            direct.resize(nodes, (zero, zero));
+            symbols.direct_b.resize(nodes, zero);
+            if let Some((rows, raps)) = &self.direct_rows {
+                let (re, im) = &mut truth.planes;
+                rows.mul_vec_into(symbols.xu.as_slice(), re, im);
+                for (k, &r) in raps.iter().enumerate() {
+                    let (b, q) = (2 * k, 2 * k + 1);
+                    let db = C64::new(re[b], im[b]);
+                    direct[r] = (db, C64::new(re[q], im[q]));
+                    symbols.direct_b[r] = db;
+                }
+            }
+        }
         let target = rng.random::<f64>() < p_target;
         let model = ctx.params.sensing.target;
-        let zero = C64::new(0.0, 0.0);
+        let alpha = &mut truth.alpha;
         alpha.clear();
-        let component = if target {
+        truth.component = if target {
             let var = ctx.scene.alpha_var.iter();
             alpha.extend(var.map(|&v| draw_alpha(model, v, &mut rng)));
             0
@@ -380,37 +425,16 @@ impl Medium {
             alpha.resize(nodes, zero);
             self.bias.as_ref().map_or(0, |b| b.draw(&mut rng))
         };
-        let direct_samples = s
-            .as_ref()
+        truth.target = target;
+        truth.direct_samples = (truth.s.as_ref())
             .zip(self.direct_blocks.as_ref())
             .map(|(s, (blocks, _))| blocks * re_im(s));
-        noise.clear();
-        noise.resize(nodes, None);
-        direct.clear();
+        truth.noise.clear();
+        truth.noise.resize(nodes, None);
         let sigma_nu = (ctx.noise_w() * symbols.u_norm2).sqrt();
-        let mut truth = FrameTruth {
-            sigma_nu,
-            target,
-            alpha,
-            symbols: Arc::new(symbols),
-            s,
-            direct_samples,
-            component,
-            noise,
-            direct,
-            planes,
-        };
+        truth.sigma_nu = sigma_nu;
         if self.fidelity == Fidelity::Statistic {
-            let scale = self.scale(component);
-            truth.direct.resize(nodes, (zero, zero));
-            if let Some((rows, raps)) = &self.direct_rows {
-                let (re, im) = &mut truth.planes;
-                rows.mul_vec_into(truth.symbols.xu.as_slice(), re, im);
-                for (k, &r) in raps.iter().enumerate() {
-                    let (b, q) = (2 * k, 2 * k + 1);
-                    truth.direct[r] = (C64::new(re[b], im[b]), C64::new(re[q], im[q]));
-                }
-            }
+            let scale = self.scale(truth.component);
             for &n in &self.observers {
                 let g = &self.nodes[n.index()];
                 let g1 = cn(&mut rng, 1.0) * scale;
@@ -420,7 +444,6 @@ impl Medium {
                 truth.noise[n.index()] = Some(gens);
             }
         }
-        truth
     }
 
     fn scale(&self, component: usize) -> f64 {
@@ -438,6 +461,7 @@ impl Medium {
             xu: self.w.mul_vec(&v),
             u_norm2: u.norm_squared(),
             u: Some(u),
+            direct_b: Vec::new(),
         }
     }
 
@@ -447,14 +471,15 @@ impl Medium {
     /// `S S^H = U T T^H U^H` in law (Bartlett: T lower triangular,
     /// `T11^2 ~ Gamma(L, 1)`, `T_i1 ~ CN(0, 1)`), so
     /// `v = S S^H w^ = ||w^|| T11 U (T11, T21, .., T_K+1,1)` and
-    /// `||u||^2 = ||w^||^2 T11^2`.
+    /// `||u||^2 = ||w^||^2 T11^2`. Written into `symbols` (its `xu`
+    /// reused), their direct-path parts cleared.
     fn summary(
         &self,
         ctx: &DropCtx,
         rng: &mut impl rand::Rng,
-        xu: Option<CVec>,
+        symbols: &mut FrameSymbols,
         (re, im): &mut (Vec<f64>, Vec<f64>),
-    ) -> FrameSymbols {
+    ) {
         let k1 = ctx.w.ncols();
         let t11 = self.gamma.sample(rng).sqrt();
         let mut t = CVec::zeros(k1);
@@ -472,17 +497,16 @@ impl Medium {
         v *= *phase * *norm * t11;
         self.w.mul_vec_into(v.as_slice(), re, im);
         let m = self.w.rows();
-        let mut xu = xu
-            .filter(|x| x.len() == m)
-            .unwrap_or_else(|| CVec::zeros(m));
+        let xu = &mut symbols.xu;
+        if xu.len() != m {
+            *xu = CVec::zeros(m);
+        }
         for ((x, &r), &i) in xu.iter_mut().zip(re.iter()).zip(im.iter()) {
             *x = C64::new(r, i);
         }
-        FrameSymbols {
-            xu,
-            u_norm2: norm * norm * t11 * t11,
-            u: None,
-        }
+        symbols.u_norm2 = norm * norm * t11 * t11;
+        symbols.u = None;
+        symbols.direct_b.clear();
     }
 
     /// A node's generators and residual given the frame's noise scale
@@ -653,5 +677,29 @@ mod tests {
             // One frame's relative spread is about sqrt((K + 1) / L) = 0.55.
             assert!(err < 0.05, "{fidelity:?}: relative error of the mean {err}");
         }
+    }
+
+    /// The RAPs' direct-path parts the medium hands the CC with the symbols
+    /// are the CC's own `conj(G_r^H b_r) . X conj(u)`, bit for bit (so the
+    /// CC's centralized terms are unchanged by taking them).
+    #[test]
+    fn shared_direct_parts_are_the_ccs_dot_products() {
+        let spec = PointSpec::new(&Params::paper(), &NetParams::default(), 1, 1);
+        let ctx = drop_ctx(&spec, 1).unwrap().unwrap();
+        let observers: Vec<NodeId> = (0..ctx.scene.nodes()).map(NodeId::from_index).collect();
+        let medium = Medium::new(&ctx, Fidelity::Statistic, None, observers);
+        for f in 0..5 {
+            let truth = medium.draw_frame(&ctx, f, 0.5);
+            let sym = &truth.symbols;
+            assert_eq!(sym.direct_b.len(), ctx.scene.nodes());
+            assert_eq!(sym.direct_b[0], C64::new(0.0, 0.0));
+            for r in 1..ctx.scene.nodes() {
+                let gb = ad_mul_vec(&ctx.scene.g[r - 1], &ctx.scene.b[r]);
+                let want = dotc(gb.as_slice(), sym.xu.as_slice());
+                assert_eq!(sym.direct_b[r], want, "frame {f}, RAP {r}");
+            }
+        }
+        let sample = Medium::new(&ctx, Fidelity::Sample, None, Vec::new());
+        assert!(sample.draw_frame(&ctx, 0, 0.5).symbols.direct_b.is_empty());
     }
 }

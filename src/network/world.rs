@@ -58,7 +58,8 @@ enum Event {
 
 /// A frame between its start and its decision.
 struct Live {
-    truth: FrameTruth,
+    /// Boxed where it was drawn ([`Medium::draw_frame_recycled`]).
+    truth: Box<FrameTruth>,
     observes_left: usize,
     decided: bool,
 }

@@ -237,12 +237,15 @@ impl Cc {
                 f.samples += 1;
                 let r = node.index();
                 let (re, im) = &mut f.direct;
-                if r > 0 && re.is_empty() {
-                    (self.direct_rows).mul_vec_into(f.symbols.xu.as_slice(), re, im);
-                }
-                let direct = match r {
-                    0 => C64::new(0.0, 0.0),
-                    _ => C64::new(re[r - 1], im[r - 1]),
+                let direct = if r == 0 {
+                    C64::new(0.0, 0.0)
+                } else if let Some(&d) = f.symbols.direct_b.get(r) {
+                    d
+                } else {
+                    if re.is_empty() {
+                        (self.direct_rows).mul_vec_into(f.symbols.xu.as_slice(), re, im);
+                    }
+                    C64::new(re[r - 1], im[r - 1])
                 };
                 let t = central_term(
                     &self.ctx,

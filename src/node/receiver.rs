@@ -124,6 +124,11 @@ impl Receiver {
         eta: &mut dyn FnMut(u64) -> SimTime,
     ) -> Option<Message<Report>> {
         match self.cfg.policy {
+            // Built where it is returned: a message moved on at once would
+            // be copied through the stack.
+            ReportPolicy::Samples if !self.cfg.skip_stale => {
+                return Some(self.samples(frame, &obs));
+            }
             ReportPolicy::Samples => {
                 let msg = self.samples(frame, &obs);
                 return self.unless_stale(msg, deadline, eta);

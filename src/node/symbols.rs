@@ -42,6 +42,13 @@ pub struct FrameSymbols {
     pub u_norm2: f64,
     /// The target waveform u (L entries), known at sample level only.
     pub u: Option<CVec>,
+    /// Statistic level: each observing RAP's direct-path part
+    /// `b_r^H G_r X conj(u)` by node index (zero elsewhere), which the CC
+    /// removes from the RAP's centralized term. The CC knows `G_r` and
+    /// `b_r`, so this is derived knowledge, computed once per frame where
+    /// the frame is drawn (the same rows and sums as the CC's own product,
+    /// bit for bit: tested). Empty at sample level, where the CC computes it.
+    pub direct_b: Vec<C64>,
 }
 
 impl FrameSymbols {
@@ -53,6 +60,7 @@ impl FrameSymbols {
             xu: &x * u.conjugate(),
             u_norm2: u.norm_squared(),
             u: Some(u),
+            direct_b: Vec::new(),
         }
     }
 }
