@@ -202,17 +202,22 @@ pub struct FrameTruth {
 }
 
 impl FrameTruth {
+    /// Symbols with nothing drawn yet.
+    fn no_symbols() -> Arc<FrameSymbols> {
+        Arc::new(FrameSymbols {
+            xu: CVec::zeros(0),
+            u_norm2: 0.0,
+            u: None,
+            direct_b: Vec::new(),
+        })
+    }
+
     /// A frame with nothing drawn yet (buffers for [`Medium::draw_frame`]).
     fn empty() -> Self {
         FrameTruth {
             target: false,
             alpha: Vec::new(),
-            symbols: Arc::new(FrameSymbols {
-                xu: CVec::zeros(0),
-                u_norm2: 0.0,
-                u: None,
-                direct_b: Vec::new(),
-            }),
+            symbols: Self::no_symbols(),
             s: None,
             direct_samples: None,
             component: 0,
@@ -254,9 +259,9 @@ pub struct Medium {
     /// (a tuned f64 kernel; one call instead of one per RAP); and each
     /// node's first row in it.
     direct_blocks: Option<(DMatrix<f64>, Vec<Option<usize>>)>,
-    /// Buffers of finished frames ([`Medium::recycle`]).
-    /// Finished frames, whose buffers the next frames are drawn into. Boxed
-    /// because they are handed out boxed: a frame never moves.
+    /// Finished frames ([`Medium::recycle`]), whose buffers the next frames
+    /// are drawn into. Boxed because they are handed out boxed: a frame
+    /// never moves.
     #[allow(clippy::vec_box)]
     spare: Vec<Box<FrameTruth>>,
 }
@@ -381,7 +386,7 @@ impl Medium {
         let nodes = ctx.scene.nodes();
         let zero = C64::new(0.0, 0.0);
         if Arc::get_mut(&mut truth.symbols).is_none() {
-            truth.symbols = FrameTruth::empty().symbols;
+            truth.symbols = FrameTruth::no_symbols();
         }
         let symbols = Arc::get_mut(&mut truth.symbols).expect("held only here");
         let direct = &mut truth.direct;

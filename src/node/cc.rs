@@ -157,7 +157,10 @@ pub struct Cc {
     /// `conj(G_r^H b_r)` as row `r - 1` (RAP r), so that the direct paths'
     /// parts of the centralized terms, `b_r^H G_r X conj(u) =
     /// (G_r^H b_r)^H X conj(u)`, are one matrix-vector product per frame
-    /// (each row's sum the dot product's, bit for bit).
+    /// (each row's sum the dot product's, bit for bit). Used at sample
+    /// level: at statistic level the symbols carry these parts
+    /// ([`FrameSymbols::direct_b`]). Built eagerly: building them at the
+    /// first report that needs them made every statistic frame 3% slower.
     direct_rows: Planes,
     /// `||b_r||^2` per node.
     b_norm2: Vec<f64>,
