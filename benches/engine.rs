@@ -56,7 +56,7 @@ fn frames(c: &mut Criterion) {
 
 /// A drop's set-up with the LP and with the closed form, two ways:
 /// `scene_*` is what the NumPy reference's set-up covers (scene, power
-/// allocation, precoder: the "scene" and "LP" kernels); `drop_*` is
+/// allocation, precoder: the kernels the targets were set against); `drop_*` is
 /// everything a drop needs before and through its first frame (also the
 /// detectors, the design at every level, the analytic Pd, the actors).
 fn setup(c: &mut Criterion) {
