@@ -616,14 +616,21 @@ mod tests {
     use crate::network::{NetParams, PointSpec, drop_ctx};
     use crate::params::Params;
 
+    /// Drop `drop` of the paper's system and its medium at `fidelity`, with
+    /// every node observing.
+    fn paper_medium(drop: u64, fidelity: Fidelity) -> (Arc<DropCtx>, Medium) {
+        let spec = PointSpec::new(&Params::paper(), &NetParams::default(), 1, 1);
+        let ctx = drop_ctx(&spec, drop).unwrap().unwrap();
+        let observers: Vec<NodeId> = (0..ctx.scene.nodes()).map(NodeId::from_index).collect();
+        let medium = Medium::new(&ctx, fidelity, None, observers);
+        (ctx, medium)
+    }
+
     /// The stacked direct-path product gives each RAP exactly what its own
     /// product `(G_r W) S` gives, bit for bit, and in the right rows.
     #[test]
     fn stacked_direct_paths_equal_each_rap_alone() {
-        let spec = PointSpec::new(&Params::paper(), &NetParams::default(), 1, 1);
-        let ctx = drop_ctx(&spec, 0).unwrap().unwrap();
-        let observers: Vec<NodeId> = (0..ctx.scene.nodes()).map(NodeId::from_index).collect();
-        let medium = Medium::new(&ctx, Fidelity::Sample, None, observers);
+        let (ctx, medium) = paper_medium(0, Fidelity::Sample);
         let truth = medium.draw_frame(&ctx, 3, 0.5);
         let (s, direct) = (
             truth.s.as_ref().unwrap(),
@@ -689,10 +696,7 @@ mod tests {
     /// CC's centralized terms are unchanged by taking them).
     #[test]
     fn shared_direct_parts_are_the_ccs_dot_products() {
-        let spec = PointSpec::new(&Params::paper(), &NetParams::default(), 1, 1);
-        let ctx = drop_ctx(&spec, 1).unwrap().unwrap();
-        let observers: Vec<NodeId> = (0..ctx.scene.nodes()).map(NodeId::from_index).collect();
-        let medium = Medium::new(&ctx, Fidelity::Statistic, None, observers);
+        let (ctx, medium) = paper_medium(1, Fidelity::Statistic);
         for f in 0..5 {
             let truth = medium.draw_frame(&ctx, f, 0.5);
             let sym = &truth.symbols;
